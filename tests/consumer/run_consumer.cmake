@@ -1,0 +1,22 @@
+# Configures, builds and runs the consumer project against consist, either from
+# an install prefix (MODE=install) or through add_subdirectory.
+file(REMOVE_RECURSE ${WORK_DIR})
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "command failed (${rc}): ${ARGV}")
+  endif()
+endfunction()
+if(MODE STREQUAL "install")
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/lib -G ${GENERATOR}
+      -DCONSIST_BUILD_TESTS=OFF -DCONSIST_BUILD_EXAMPLES=OFF
+      -DCONSIST_BUILD_BENCHMARKS=OFF -DCONSIST_BUILD_TOOLS=OFF)
+  run(${CMAKE_COMMAND} --install ${WORK_DIR}/lib --prefix ${WORK_DIR}/prefix)
+  run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/app -G ${GENERATOR}
+      -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+else()
+  run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/app -G ${GENERATOR}
+      -DCONSUMER_MODE=subdirectory -DCONSIST_SOURCE_DIR=${SOURCE_DIR})
+endif()
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/app)
+run(${WORK_DIR}/app/consumer)
