@@ -1,0 +1,110 @@
+#pragma once
+// After a step: find its outputs, apply the output policy, fingerprint them.
+
+#include <consist/detail/uuid.hpp>
+#include <consist/detail/validate.hpp>
+#include <consist/encode/canonical.hpp>
+#include <consist/error.hpp>
+#include <consist/identity/fingerprint.hpp>
+#include <consist/options.hpp>
+#include <consist/record.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace consist::inline v0::detail {
+
+struct collected_outputs {
+  std::map<std::string, artifact> by_key;
+  std::vector<std::string> warnings;
+};
+
+inline std::string fingerprint_strategy(hashing_mode m) { return m == hashing_mode::full ? "content" : "fast"; }
+
+/// Where a path is recorded: relative to the run folder when inside it (so a
+/// moved run folder still resolves), absolute otherwise.
+inline std::string artifact_location(const std::filesystem::path& p, const std::filesystem::path& run_dir) {
+  const auto rel = p.lexically_relative(run_dir);
+  if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  return p.generic_string();
+}
+
+inline std::string driver_of(const std::filesystem::path& p, bool directory) {
+  if (directory) return "directory";
+  const auto ext = p.extension().string();
+  return ext.size() > 1 ? ext.substr(1) : "file";
+}
+
+/// An artifact record for a path whose fingerprint is known (id left empty).
+inline artifact make_artifact(const std::string& key, const std::filesystem::path& p,
+                              const std::filesystem::path& run_dir, const fingerprint& fp) {
+  artifact a;
+  a.key = key;
+  a.location = artifact_location(p, run_dir);
+  a.driver = driver_of(p, fp.is_directory);
+  a.fingerprint = to_hex(fp.digest);
+  a.fingerprint_strategy = fingerprint_strategy(fp.mode);
+  a.size = fp.size;
+  a.is_directory = fp.is_directory;
+  return a;
+}
+
+inline void apply_policy(policy p, std::vector<std::string>& warnings, const std::string& problem,
+                         const std::string& cause, const std::string& fix) {
+  if (p == policy::error) throw output_error(problem, cause, fix);
+  if (p == policy::warn) warnings.push_back(problem);
+}
+
+/// Declared outputs that exist become artifacts; a missing one and every
+/// undeclared file in the output folder follow the policy.
+inline collected_outputs collect_outputs(const std::filesystem::path& output_dir,
+                                         const std::vector<std::string>& declared, const output_policy_options& pol,
+                                         const std::filesystem::path& run_dir, hashing_mode mode) {
+  collected_outputs out;
+  const auto add = [&](const std::string& key, const std::filesystem::path& p) {
+    artifact a = make_artifact(key, p, run_dir, fingerprint_path(p, mode));
+    a.id = random_uuid();
+    out.by_key.emplace(key, std::move(a));
+  };
+  std::set<std::filesystem::path> claimed;
+  for (const auto& key : declared) {
+    const auto p = output_dir / key;
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) {
+      apply_policy(pol.missing, out.warnings, "declared output '" + key + "' was not written",
+                   "the step did not write run_context::output_path(\"" + key + "\")",
+                   "write it there, drop it from consist::outputs{...}, or set "
+                   "output_policy_options{.missing = consist::policy::ignore}");
+      continue;
+    }
+    claimed.insert(p);
+    add(key, p);
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(output_dir, ec)) return out;
+  const auto under_claimed = [&](const std::filesystem::path& p) {
+    for (auto q = p; q != output_dir && q.has_relative_path(); q = q.parent_path())
+      if (claimed.contains(q)) return true;
+    return false;
+  };
+  std::vector<std::filesystem::path> extras;
+  for (auto it = std::filesystem::recursive_directory_iterator(output_dir); it != decltype(it){}; ++it) {
+    if (it->is_directory()) continue;
+    if (!under_claimed(it->path())) extras.push_back(it->path());
+  }
+  std::sort(extras.begin(), extras.end());
+  for (const auto& p : extras) {
+    const std::string key = p.lexically_relative(output_dir).generic_string();
+    apply_policy(pol.mismatch, out.warnings, "undeclared output '" + key + "' was written",
+                 "the step wrote a file it did not declare in consist::outputs{...}",
+                 "declare it, or set output_policy_options{.mismatch = consist::policy::ignore}");
+    if (is_valid_key(key)) add(key, p);
+  }
+  return out;
+}
+
+}  // namespace consist::inline v0::detail

@@ -1,0 +1,107 @@
+#pragma once
+// Run-time checks of option values, with the documented limits. Every failure
+// is a usage_error raised before anything executes.
+
+#include <consist/error.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace consist::inline v0 {
+
+/// Documented limits (Consist's: names and tags <= 256 chars, description <= 4096, meta <= 200).
+namespace limits {
+inline constexpr std::size_t label_chars = 256;        // name, model, run_id, stage, phase, tag, key
+inline constexpr std::size_t description_chars = 4096;
+inline constexpr std::size_t meta_entries = 200;
+inline constexpr std::size_t tag_count = 256;
+}  // namespace limits
+
+namespace detail {
+
+inline void validate_length(std::string_view what, std::string_view value, std::size_t max) {
+  if (value.size() > max)
+    throw usage_error(std::string(what) + " is " + std::to_string(value.size()) + " characters long; the limit is " +
+                          std::to_string(max),
+                      "a generated or concatenated value grew past the documented limit",
+                      "shorten it; put long text in consist::meta or a file");
+}
+
+constexpr bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '.';
+}
+
+/// Names, models and run ids end up in file names: [A-Za-z0-9_][A-Za-z0-9_.-]*, no "..".
+inline void validate_label(std::string_view what, std::string_view value) {
+  if (value.empty())
+    throw usage_error(std::string(what) + " is empty", "consist::name{...} / consist::model{...} was given an empty string",
+                      "give the step a non-empty name, e.g. consist::name{\"demand\"}");
+  validate_length(what, value, limits::label_chars);
+  const bool ok = value.front() != '.' && value.front() != '-' && value.find("..") == std::string_view::npos &&
+                  std::all_of(value.begin(), value.end(), is_name_char);
+  if (!ok)
+    throw usage_error(std::string(what) + " '" + std::string(value) + "' has characters a " + std::string(what) +
+                          " cannot have",
+                      "it becomes part of file names (snapshots, output folders)",
+                      "use letters, digits, '_', '-' and '.', starting with a letter, digit or '_', without '..'");
+}
+
+/// Artifact and input/output keys: ^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,255}$, no "..", no "//".
+inline bool is_valid_key(std::string_view key) {
+  if (key.empty() || key.size() > limits::label_chars) return false;
+  const auto first_ok = [](char c) { return is_name_char(c) && c != '.' && c != '-'; };
+  if (!first_ok(key.front())) return false;
+  if (key.find("..") != std::string_view::npos || key.find("//") != std::string_view::npos) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) { return is_name_char(c) || c == ':' || c == '/'; });
+}
+
+inline void validate_key(std::string_view what, std::string_view key) {
+  if (!is_valid_key(key))
+    throw usage_error(std::string(what) + " key '" + std::string(key) + "' is not a valid key",
+                      "keys name files under the run's folder, so path tricks are refused",
+                      "use 1-256 characters from [A-Za-z0-9_.:/-], starting with a letter, digit or '_', "
+                      "without '..' or '//'");
+}
+
+inline void validate_unique(std::string_view what, std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  const auto dup = std::adjacent_find(values.begin(), values.end());
+  if (dup != values.end())
+    throw usage_error(std::string(what) + " '" + *dup + "' is given twice", "the same key was listed twice",
+                      "give each " + std::string(what) + " once");
+}
+
+inline void validate_output_keys(const std::vector<std::string>& keys) {
+  for (const auto& k : keys) validate_key("output", k);
+  validate_unique("output key", keys);
+}
+
+inline void validate_tags(const std::vector<std::string>& tags) {
+  if (tags.size() > limits::tag_count)
+    throw usage_error(std::to_string(tags.size()) + " tags given; the limit is " + std::to_string(limits::tag_count),
+                      "tags were generated per item instead of per run",
+                      "keep tags for a few labels; put per-item data in consist::meta or a file");
+  for (const auto& t : tags) {
+    validate_length("tag", t, limits::label_chars);
+    if (t.empty() || std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+      throw usage_error("a tag is empty or holds a control character (NUL, newline, ...)",
+                        "a tag was built from unchecked text", "use printable text for tags");
+  }
+}
+
+inline void validate_meta(const boost::json::object& meta) {
+  if (meta.size() > limits::meta_entries)
+    throw usage_error("consist::meta has " + std::to_string(meta.size()) + " entries; the limit is " +
+                          std::to_string(limits::meta_entries),
+                      "meta is used as a data store", "nest related values in one entry, or write a file");
+  for (const auto& kv : meta) validate_length("meta key", kv.key(), limits::label_chars);
+}
+
+}  // namespace detail
+}  // namespace consist::inline v0

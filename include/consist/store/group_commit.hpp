@@ -1,0 +1,197 @@
+#pragma once
+// Group commit: a bounded queue drained by one background writer that writes
+// whatever has accumulated (up to max_batch items, after lingering 2 ms for
+// a burst to arrive unless a flush is waiting) in one transaction, so many
+// cache-hit records share one commit (and one fsync). push() waits
+// while the queue is full; that back-pressure is what bounds memory.
+//
+// A requested sync (after deferred commits) runs sync_delay later, or at once
+// when someone flushes or the queue closes, so that a durable commit that
+// follows soon anyway (the syncer may then skip) is not doubled by a second
+// fsync competing with it.
+//
+// Errors do not vanish: the writer keeps the first failure (and counts the
+// items it could not write) and the next push() or flush() rethrows it. The
+// destructor drains the queue and joins; an error nobody collected is
+// printed to stderr there, since a destructor cannot throw.
+
+#include <consist/error.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace consist::inline v0::detail {
+
+template <class Item>
+class group_commit {
+ public:
+  using batch_writer = std::function<void(std::vector<Item>&)>;
+  using syncer = std::function<void()>;
+
+  using clock = std::chrono::steady_clock;
+
+  group_commit(std::size_t capacity, std::size_t max_batch, batch_writer write, syncer sync,
+               clock::duration sync_delay = std::chrono::milliseconds(200))
+      : capacity_(capacity ? capacity : 1), max_batch_(max_batch ? max_batch : 1), write_(std::move(write)),
+        sync_(std::move(sync)), sync_delay_(sync_delay) {}
+
+  /// How long the writer waits for a batch to fill before committing it.
+  static constexpr clock::duration linger_ = std::chrono::milliseconds(2);
+  group_commit(const group_commit&) = delete;
+  group_commit& operator=(const group_commit&) = delete;
+
+  ~group_commit() {
+    {
+      std::lock_guard lock(m_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (error_) report_uncollected();
+  }
+
+  /// Queues an item; waits while the queue is full. Rethrows a pending writer error first.
+  void push(Item item) {
+    std::unique_lock lock(m_);
+    rethrow_pending(lock);
+    space_.wait(lock, [&] { return queue_.size() < capacity_ || error_; });
+    rethrow_pending(lock);
+    queue_.push_back(std::move(item));
+    ++pushed_;
+    start_locked();
+    lock.unlock();
+    work_.notify_one();
+  }
+
+  /// Asks the writer to run the syncer soon (after deferred commits).
+  void request_sync() {
+    {
+      std::lock_guard lock(m_);
+      if (sync_requests_ == syncs_done_) sync_due_ = clock::now() + sync_delay_;
+      ++sync_requests_;
+      start_locked();
+    }
+    work_.notify_one();
+  }
+
+  /// Returns when every item pushed (and sync requested) before the call is
+  /// written; rethrows a pending writer error.
+  void flush() {
+    std::unique_lock lock(m_);
+    const std::uint64_t items = pushed_, syncs = sync_requests_;
+    ++flushers_;  // a pending sync is due now
+    work_.notify_one();
+    done_.wait(lock, [&] { return processed_ >= items && syncs_done_ >= syncs; });
+    --flushers_;
+    rethrow_pending(lock);
+  }
+
+  std::size_t queued() const {
+    std::lock_guard lock(m_);
+    return queue_.size();
+  }
+
+ private:
+  void start_locked() {
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  }
+
+  bool sync_pending() const noexcept { return sync_requests_ > syncs_done_; }
+  bool sync_due() const { return sync_pending() && (flushers_ > 0 || stopping_ || clock::now() >= sync_due_); }
+
+  void run() {
+    std::unique_lock lock(m_);
+    for (;;) {
+      while (queue_.empty() && !sync_due() && !(stopping_ && !sync_pending())) {
+        if (sync_pending()) work_.wait_until(lock, sync_due_);
+        else work_.wait(lock);
+      }
+      if (queue_.empty() && !sync_pending()) return;  // stopping, nothing left
+      // Linger briefly for more items unless someone waits: one commit (and
+      // fsync) for a burst instead of one for its first item.
+      if (!queue_.empty() && queue_.size() < max_batch_ && flushers_ == 0 && !stopping_)
+        work_.wait_until(lock, clock::now() + linger_,
+                         [&] { return queue_.size() >= max_batch_ || flushers_ > 0 || stopping_; });
+      std::vector<Item> batch;
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      const bool do_sync = sync_due();
+      const std::uint64_t sync_target = sync_requests_;
+      lock.unlock();
+      space_.notify_all();
+      std::exception_ptr failure;
+      try {
+        if (!batch.empty()) write_(batch);
+        if (do_sync) sync_();
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      lock.lock();
+      if (failure) {
+        if (!error_) error_ = failure;
+        lost_ += batch.size();
+      }
+      processed_ += batch.size();
+      if (do_sync) syncs_done_ = sync_target;
+      done_.notify_all();
+    }
+  }
+
+  void rethrow_pending(std::unique_lock<std::mutex>& lock) {
+    if (!error_) return;
+    const auto e = std::exchange(error_, nullptr);
+    const auto lost = std::exchange(lost_, 0);
+    lock.unlock();
+    try {
+      std::rethrow_exception(e);
+    } catch (const consist::error& x) {
+      throw store_error("the background writer could not commit " + std::to_string(lost) +
+                            " queued cache-hit record(s): " + x.problem(),
+                        x.likely_cause(), x.suggested_fix());
+    }
+  }
+
+  void report_uncollected() noexcept {
+    try {
+      std::rethrow_exception(error_);
+    } catch (const std::exception& x) {
+      std::fprintf(stderr, "consist: %llu queued cache-hit record(s) were not committed:\n%s\n",
+                   static_cast<unsigned long long>(lost_), x.what());
+    } catch (...) {
+      std::fprintf(stderr, "consist: %llu queued cache-hit record(s) were not committed\n",
+                   static_cast<unsigned long long>(lost_));
+    }
+  }
+
+  const std::size_t capacity_;
+  const std::size_t max_batch_;
+  batch_writer write_;
+  syncer sync_;
+  const clock::duration sync_delay_;
+
+  mutable std::mutex m_;
+  std::condition_variable work_, space_, done_;
+  std::deque<Item> queue_;
+  std::uint64_t pushed_ = 0, processed_ = 0;
+  std::uint64_t sync_requests_ = 0, syncs_done_ = 0;
+  clock::time_point sync_due_{};
+  int flushers_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::uint64_t lost_ = 0;
+  std::thread thread_;  // last: started after everything above exists
+};
+
+}  // namespace consist::inline v0::detail

@@ -1,0 +1,484 @@
+#pragma once
+// run_store: the LMDB store of run records, artifacts, links, indexes and the
+// signature index a cache hit reads. Open it once per process and path
+// (run_store::open shares the instance) and use it from any thread; several
+// processes may use one store at a time (LMDB serialises their writers).
+//
+// Writes: begin_run (not fsynced: see there), commit_run (one transaction,
+// durable per store_options::durability), and the group-commit queue for
+// cache-hit records and hit counters (enqueue / count_hit / flush).
+// Reads: find_cached (the hot path of a hit) and queries over the indexes.
+
+#include <consist/detail/run_indexes.hpp>
+#include <consist/detail/store_meta.hpp>
+#include <consist/detail/hex.hpp>
+#include <consist/detail/uuid.hpp>
+#include <consist/error.hpp>
+#include <consist/record.hpp>
+#include <consist/store/group_commit.hpp>
+#include <consist/store/layout.hpp>
+#include <consist/store/lmdb.hpp>
+#include <consist/store/record_codec.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace consist::inline v0 {
+
+struct store_options {
+  std::filesystem::path path;
+  consist::durability durability = durability::sync;
+  std::size_t initial_map_size = std::size_t{16} << 20;  // only used when creating; the map grows on demand
+  bool read_only = false;
+  std::size_t hit_queue_capacity = 4096;  // enqueue/count_hit wait while this many items are queued
+};
+
+/// Filters of find_runs; unset ones match everything.
+struct run_query {
+  std::optional<std::string> model, tag, parent;
+  std::optional<run_status> status;
+  std::optional<std::int64_t> year, iteration;
+  std::size_t limit = 0;  // 0: all
+};
+
+/// One run to commit: the record, its cache entry (completed runs) and the artifacts it introduces.
+struct run_commit {
+  run_record record;
+  std::optional<cache_entry> entry;
+  std::vector<artifact> artifacts;
+};
+
+class run_store {
+  struct token {};
+
+ public:
+  /// The store at options.path, opened now or the instance this process already has.
+  /// A second open with different durability, read_only or hit_queue_capacity is a usage_error.
+  static std::shared_ptr<run_store> open(const store_options& options) {
+    auto& reg = registry();
+    std::lock_guard lock(reg.m);
+    std::error_code ec;
+    const std::string key = std::filesystem::weakly_canonical(std::filesystem::absolute(options.path), ec).string();
+    if (auto it = reg.stores.find(key); it != reg.stores.end())
+      if (auto existing = it->second.lock()) {
+        existing->require_same_options(options);
+        return existing;
+      }
+    // The deleter takes the registry lock so a concurrent open() of the same
+    // path waits for this instance to close its environment.
+    std::shared_ptr<run_store> s(new run_store(token{}, options), [](run_store* p) {
+      std::lock_guard l(registry().m);
+      delete p;
+    });
+    reg.stores[key] = s;
+    return s;
+  }
+
+  run_store(token, const store_options& options)
+      : options_(options),
+        env_(lmdb::env::open(options.path, env_options_for(options))) {
+    if (options.read_only) open_existing();
+    else open_or_create();
+    if (!options.read_only)
+      queue_ = std::make_unique<detail::group_commit<queued>>(
+          options.hit_queue_capacity, 1024, [this](std::vector<queued>& batch) { write_queued(batch); },
+          [this] {
+            // A durable commit after the last deferred one already synced the file.
+            if (env_.durable_commits() == deferred_mark_.load()) env_.sync();
+          });
+  }
+  run_store(const run_store&) = delete;
+  run_store& operator=(const run_store&) = delete;
+  ~run_store() = default;  // the queue (declared last) drains and joins first
+
+  const std::filesystem::path& path() const noexcept { return options_.path; }
+  const std::string& namespace_uuid() const noexcept { return namespace_uuid_; }
+  const store_options& options() const noexcept { return options_; }
+  const lmdb::env& environment() const noexcept { return env_; }
+
+  // ---- the hot path ---------------------------------------------------------
+
+  /// The cache entry of the newest completed run with this signature: one get
+  /// in this thread's cached read transaction.
+  std::optional<cache_entry> find_cached(const signature_digest& signature) const {
+    std::optional<cache_entry> found(std::in_place);
+    if (!find_cached(signature, *found)) found.reset();
+    return found;
+  }
+
+  /// The same into `out`, reusing its buffers (no allocation once they are
+  /// large enough: for callers that look up in a loop). False on a miss.
+  bool find_cached(const signature_digest& signature, cache_entry& out) const {
+    const bool hit = env_.read([&](const lmdb::txn& t) {
+      const auto v = t.get(db_.signature_index, signature_key(signature));
+      if (v) layout::decode_cache_entry_into(out, *v, "a signature index entry");
+      return v.has_value();
+    });
+    if (hit && out.signature != signature)
+      throw integrity_error("a signature index entry holds another signature than its key",
+                            "the store was damaged or written by another program",
+                            "rebuild the store from the run snapshots");
+    return hit;
+  }
+
+  // ---- writes ---------------------------------------------------------------
+
+  /// Writes the record of a run that starts (status running), so a crash
+  /// leaves a `running` record behind. Not fsynced, even with durability
+  /// sync: a crash of the process keeps the commit (the pages are in the OS
+  /// page cache), and only a power loss before the next durable commit could
+  /// lose it, which costs a `running` record, never a result. The background
+  /// writer fsyncs shortly afterwards (unless a durable commit did meanwhile),
+  /// off the caller's path, so that window stays short.
+  void begin_run(const run_record& record) {
+    if (record.status != run_status::running)
+      throw usage_error("begin_run got run '" + record.id + "' with status " + to_string(record.status),
+                        "begin_run records a run that starts", "pass status running, or use commit_run");
+    env_.require_writable("begin a run");
+    const auto p = prepare({record, std::nullopt, {}});
+    env_.write([&](lmdb::txn& t) { put_run(t, p); }, lmdb::commit_sync::deferred);
+    if (options_.durability == durability::sync) {
+      deferred_mark_ = env_.durable_commits();
+      queue_->request_sync();
+    }
+  }
+
+  /// Commits a run in one write transaction: the record, its links (both
+  /// directions), the artifacts, children, tags and model_time entries, and,
+  /// when the run completed and `entry` is given, its signature index entry
+  /// (the newest completed run of a signature wins). Durable per durability
+  /// when it returns.
+  void commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
+    env_.require_writable("commit a run");
+    const auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
+                            std::vector<artifact>(artifacts.begin(), artifacts.end())});
+    env_.write([&](lmdb::txn& t) { put_run(t, p); });
+  }
+
+  /// Commits many runs in one write transaction (imports, rebuilds).
+  void commit_runs(std::span<const run_commit> runs) {
+    env_.require_writable("commit runs");
+    std::vector<prepared> ps;
+    ps.reserve(runs.size());
+    for (const auto& r : runs) ps.push_back(prepare(r));
+    env_.write([&](lmdb::txn& t) {
+      for (const auto& p : ps) put_run(t, p);
+    });
+  }
+
+  /// Queues a cache-hit record for the background writer (written in batches,
+  /// one transaction each). Waits while the queue holds hit_queue_capacity
+  /// items. Rethrows an earlier background error.
+  void enqueue(run_record record) {
+    env_.require_writable("enqueue a run");
+    detail::validate_record_names(record);
+    queue_->push(queued(std::in_place_type<run_record>, std::move(record)));
+  }
+
+  /// Counts one reuse of run_id at `when` (record_hits = count), through the queue.
+  void count_hit(std::string_view run_id, timestamp when) {
+    env_.require_writable("count a hit");
+    layout::validate_name(run_id, "run id");
+    queue_->push(queued(std::in_place_type<hit>, hit{std::string(run_id), when}));
+  }
+
+  /// Returns when everything queued before the call is committed (durable
+  /// per durability); rethrows a background error. No-op when read-only.
+  void flush() {
+    if (queue_) queue_->flush();
+  }
+
+  // ---- reads ----------------------------------------------------------------
+
+  std::optional<run_record> get_run(std::string_view id) const {
+    return env_.read([&](const lmdb::txn& t) -> std::optional<run_record> {
+      const auto text = t.get(db_.runs, id);
+      if (!text) return std::nullopt;
+      return record_from_text(*text, record_source(id));
+    });
+  }
+
+  /// Runs matching every filter, newest (created_at) first. Uses the children
+  /// index for parent, tags for tag, model_time for model (in that order).
+  std::vector<run_record> find_runs(const run_query& q) const {
+    return env_.read([&](const lmdb::txn& t) {
+      std::vector<run_record> out;
+      bool ordered = false;
+      auto consider = [&](std::string_view id) {
+        const auto text = t.get(db_.runs, id);
+        if (!text) dangling_index(id);
+        auto r = record_from_text(*text, record_source(id));
+        if (matches(q, r)) out.push_back(std::move(r));
+        return !(ordered && q.limit != 0 && out.size() >= q.limit);
+      };
+      if (q.parent || q.tag) {
+        const auto prefix = layout::prefix_of(q.parent ? *q.parent : *q.tag);
+        t.with_cursor(q.parent ? db_.children : db_.tags, [&](lmdb::cursor& c) {
+          detail::scan_prefix(c, prefix, [&](const lmdb::cursor::entry& e) {
+            return consider(e.first.substr(prefix.size()));
+          });
+        });
+      } else if (q.model) {
+        ordered = true;
+        const auto prefix = layout::prefix_of(*q.model);
+        t.with_cursor(db_.model_time, [&](lmdb::cursor& c) {
+          detail::scan_prefix_reverse(c, prefix, [&](const lmdb::cursor::entry& e) {
+            const auto id = layout::model_time_run_id(e.first, prefix.size());
+            const auto status = layout::status_from_byte(e.second);
+            if (!id || !status) dangling_index(e.first);
+            return (q.status && *status != *q.status) ? true : consider(*id);
+          });
+        });
+      } else {
+        t.with_cursor(db_.runs, [&](lmdb::cursor& c) {
+          for (auto e = c.first(); e; e = c.next()) {
+            auto r = record_from_text(e->second, record_source(e->first));
+            if (matches(q, r)) out.push_back(std::move(r));
+          }
+        });
+      }
+      if (!ordered)
+        std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) {
+          return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+        });
+      if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
+      return out;
+    });
+  }
+
+  /// The newest run of `model` with `status`.
+  std::optional<run_record> find_latest_run(std::string_view model, run_status status) const {
+    run_query q;
+    q.model = std::string(model);
+    q.status = status;
+    q.limit = 1;
+    auto found = find_runs(q);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  std::optional<artifact> get_artifact(std::string_view id) const {
+    return env_.read([&](const lmdb::txn& t) -> std::optional<artifact> {
+      const auto text = t.get(db_.artifacts, id);
+      if (!text) return std::nullopt;
+      return artifact_from_text(*text, "artifact '" + std::string(id) + "' in the store at " + env_.path());
+    });
+  }
+
+  /// The artifacts a run used, by direction then key.
+  std::vector<artifact_link> links_of_run(std::string_view run_id) const {
+    return links(db_.run_artifacts, run_id, [&](const layout::link_key& k, std::string_view value) {
+      return artifact_link{std::string(k.first), std::string(value), std::string(k.second), k.direction};
+    });
+  }
+
+  /// The runs that used an artifact, by direction then run id.
+  std::vector<artifact_link> links_of_artifact(std::string_view artifact_id) const {
+    return links(db_.artifact_runs, artifact_id, [&](const layout::link_key& k, std::string_view value) {
+      return artifact_link{std::string(k.second), std::string(k.first), std::string(value), k.direction};
+    });
+  }
+
+  /// (count, last used) of a run reused with record_hits = count.
+  std::optional<std::pair<std::uint64_t, timestamp>> hit_counter(std::string_view run_id) const {
+    return env_.read([&](const lmdb::txn& t) -> std::optional<std::pair<std::uint64_t, timestamp>> {
+      const auto v = t.get(db_.hit_counters, run_id);
+      if (!v) return std::nullopt;
+      return layout::decode_hit_counter(*v, run_id);
+    });
+  }
+
+  std::size_t run_count() const {
+    return env_.read([&](const lmdb::txn& t) { return t.entries(db_.runs); });
+  }
+
+ private:
+  struct hit {
+    std::string run_id;
+    timestamp when;
+  };
+  using queued = std::variant<run_record, hit>;
+
+  /// A run serialised outside the write transaction, so the writer lock is
+  /// held only for the puts (and a retry after growth reuses the bytes).
+  struct prepared {
+    run_record record;
+    std::string text;
+    std::string entry_bytes;  // empty: no signature index entry
+    std::optional<signature_digest> signature;
+    std::vector<std::pair<std::string, std::string>> artifacts;  // id, JSON text
+    detail::run_index_entries indexes;
+  };
+
+  static lmdb::env_options env_options_for(const store_options& o) {
+    lmdb::env_options e;
+    e.map_size = o.initial_map_size;
+    e.read_only = o.read_only;
+    e.durability = o.durability;
+    return e;
+  }
+
+  struct store_registry {
+    std::mutex m;
+    std::map<std::string, std::weak_ptr<run_store>> stores;
+  };
+  static store_registry& registry() {
+    static store_registry r;
+    return r;
+  }
+
+  void require_same_options(const store_options& o) const {
+    if (o.durability != options_.durability || o.read_only != options_.read_only ||
+        o.hit_queue_capacity != options_.hit_queue_capacity)
+      throw usage_error("the store at '" + env_.path() + "' is already open in this process with other options",
+                        "run_store::open shares one instance per path; durability, read_only and "
+                        "hit_queue_capacity cannot differ between users",
+                        "open the store once with the options every user needs");
+  }
+
+  static std::string_view signature_key(const signature_digest& s) noexcept {
+    return {reinterpret_cast<const char*>(s.data()), s.size()};
+  }
+  std::string record_source(std::string_view id) const {
+    return "run record '" + std::string(id) + "' in the store at " + env_.path();
+  }
+  [[noreturn]] void dangling_index(std::string_view what) const {
+    throw integrity_error("an index of the store at " + env_.path() + " names a missing run ('" +
+                              std::string(what.substr(0, 80)) + "')",
+                          "the store was damaged or modified by another program",
+                          "rebuild the store from the run snapshots");
+  }
+
+  static bool matches(const run_query& q, const run_record& r) {
+    return (!q.model || r.model_name == *q.model) && (!q.parent || r.parent_run_id == *q.parent) &&
+           (!q.status || r.status == *q.status) && (!q.year || r.year == q.year) &&
+           (!q.iteration || r.iteration == q.iteration) &&
+           (!q.tag || std::find(r.tags.begin(), r.tags.end(), *q.tag) != r.tags.end());
+  }
+
+  template <class Make>
+  std::vector<artifact_link> links(lmdb::dbi db, std::string_view first, Make make) const {
+    return env_.read([&](const lmdb::txn& t) {
+      std::vector<artifact_link> out;
+      const auto prefix = layout::prefix_of(first);
+      t.with_cursor(db, [&](lmdb::cursor& c) {
+        detail::scan_prefix(c, prefix, [&](const lmdb::cursor::entry& e) {
+          const auto k = layout::split_link_key(e.first);
+          if (!k) dangling_index(e.first);
+          out.push_back(make(*k, e.second));
+          return true;
+        });
+      });
+      return out;
+    });
+  }
+
+  prepared prepare(run_commit c) const {
+    detail::validate_record_names(c.record);
+    prepared p;
+    if (signature_digest d{}; detail::hex_decode_into(c.record.signature, d)) p.signature = d;
+    if (c.entry) {
+      if (c.entry->run_id != c.record.id || !p.signature || *p.signature != c.entry->signature)
+        throw usage_error("the cache entry given for run '" + c.record.id + "' belongs to another run or signature",
+                          "cache_entry::run_id and ::signature must equal the record's id and (hex) signature",
+                          "build the entry from the record it is committed with");
+      if (c.record.status == run_status::completed) p.entry_bytes = layout::encode_cache_entry(*c.entry);
+    }
+    for (const auto& a : c.artifacts) {
+      layout::validate_name(a.id, "artifact id");
+      p.artifacts.emplace_back(a.id, artifact_to_text(a));
+    }
+    p.text = record_to_text(c.record);
+    p.indexes = detail::index_entries_of(c.record);
+    p.record = std::move(c.record);
+    return p;
+  }
+
+  void put_run(lmdb::txn& t, const prepared& p) {
+    const auto& r = p.record;
+    std::optional<detail::run_index_entries> old;
+    if (const auto previous = t.get(db_.runs, r.id))
+      old = detail::index_entries_of(record_from_text(*previous, record_source(r.id)));
+    t.put(db_.runs, r.id, p.text);
+    detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
+    for (const auto& [id, text] : p.artifacts) t.put(db_.artifacts, id, text);
+    if (!p.signature) return;
+    const auto key = signature_key(*p.signature);
+    const auto current = t.get(db_.signature_index, key);
+    if (!p.entry_bytes.empty()) {
+      const auto mine = layout::cache_entry_created_at(p.entry_bytes, "a new cache entry");
+      if (!current || layout::cache_entry_created_at(*current, "a signature index entry") <= mine)
+        t.put(db_.signature_index, key, p.entry_bytes);
+    } else if (current && layout::decode_cache_entry(*current, "a signature index entry").run_id == r.id) {
+      t.del(db_.signature_index, key);  // a run that is no longer completed is no candidate
+    }
+  }
+
+  void write_queued(std::vector<queued>& batch) {
+    std::vector<prepared> runs;
+    std::map<std::string, std::pair<std::uint64_t, timestamp>> hits;
+    for (auto& item : batch) {
+      if (auto* r = std::get_if<run_record>(&item)) {
+        runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
+      } else {
+        auto& h = std::get<hit>(item);
+        auto& [count, last] = hits[h.run_id];
+        ++count;
+        last = std::max(last, h.when);
+      }
+    }
+    env_.write([&](lmdb::txn& t) {
+      for (const auto& p : runs) put_run(t, p);
+      for (const auto& [id, counted] : hits) {
+        auto [count, last] = counted;
+        if (const auto v = t.get(db_.hit_counters, id)) {
+          const auto [before, last_before] = layout::decode_hit_counter(*v, id);
+          count += before;
+          last = std::max(last, last_before);
+        }
+        t.put(db_.hit_counters, id, layout::encode_hit_counter(count, last));
+      }
+    });
+  }
+
+  void open_or_create() {
+    env_.write([&](lmdb::txn& t) {
+      detail::require_consist_main_db(t, env_.path());
+      db_ = *detail::open_store_dbis(t, true);
+      namespace_uuid_ = detail::check_meta(t, db_, env_.path(), true);
+    });
+  }
+
+  void open_existing() {
+    auto t = env_.begin_read();
+    detail::require_consist_main_db(t, env_.path());
+    const auto dbs = detail::open_store_dbis(t, false);
+    if (!dbs)
+      throw integrity_error("the store at '" + env_.path() + "' lacks some of consist's databases",
+                            "it was never fully created by consist, or was created by another program",
+                            "open it once without read_only to create it, or use another directory");
+    db_ = *dbs;
+    namespace_uuid_ = detail::check_meta(t, db_, env_.path(), false);
+    t.commit();  // makes the database handles usable by later transactions
+  }
+
+  store_options options_;
+  lmdb::env env_;
+  detail::store_dbis db_;
+  std::string namespace_uuid_;
+  std::atomic<std::uint64_t> deferred_mark_{0};  // durable_commits() just after the last deferred commit
+  std::unique_ptr<detail::group_commit<queued>> queue_;  // last: drained and joined first
+};
+
+}  // namespace consist::inline v0

@@ -1,0 +1,119 @@
+#pragma once
+// consist::tracker: one store and one run folder, shared by every run of the
+// process. A tracker registers itself as the active tracker while it lives,
+// so consist::run(fn, ...) uses the innermost live one.
+
+#include <consist/error.hpp>
+#include <consist/identity/fingerprint.hpp>
+#include <consist/resolve.hpp>
+#include <consist/store/store.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace consist::inline v0 {
+
+struct tracker_config {
+  std::filesystem::path store = ".consist";     // the LMDB environment (a folder)
+  std::filesystem::path run_dir = ".consist";   // snapshots (runs/) and outputs (outputs/)
+  hashing_mode hashing = hashing_mode::full;    // input fingerprints: content, or size + mtime
+  consist::durability durability = consist::durability::sync;  // a miss's record is on disk before run() returns
+  std::optional<std::string> code_version = {};  // explicit code identity for every run
+  std::size_t initial_map_size = 0;              // 0: the store's default; it grows when full
+  bool tracing = true;                           // collect CONSIST_SPAN timings into run records
+};
+
+class tracker;
+
+namespace detail {
+template <class Adapter, class Fn, class... Opts>
+auto execute_run(tracker& t, Fn&& fn, const Opts&... opts);
+
+// The process-wide stack of live trackers (innermost last).
+struct tracker_stack {
+  std::mutex mutex;
+  std::vector<tracker*> stack;
+  static tracker_stack& instance() {
+    static tracker_stack s;
+    return s;
+  }
+};
+}  // namespace detail
+
+class tracker {
+ public:
+  explicit tracker(tracker_config cfg = {}) : cfg_(std::move(cfg)) {
+    cfg_.run_dir = std::filesystem::absolute(cfg_.run_dir);
+    store_options so;
+    so.path = cfg_.store;
+    so.durability = cfg_.durability;
+    if (cfg_.initial_map_size != 0) so.initial_map_size = cfg_.initial_map_size;
+    store_ = run_store::open(so);
+    resolution_.hashing = cfg_.hashing;
+    resolution_.code_version = cfg_.code_version;
+    resolution_.run_dir = cfg_.run_dir;
+    auto& s = detail::tracker_stack::instance();
+    std::lock_guard lock(s.mutex);
+    s.stack.push_back(this);
+  }
+
+  tracker(const tracker&) = delete;
+  tracker& operator=(const tracker&) = delete;
+
+  /// Writes the queued cache-hit records, then leaves the active stack.
+  ~tracker() {
+    {
+      auto& s = detail::tracker_stack::instance();
+      std::lock_guard lock(s.mutex);
+      s.stack.erase(std::remove(s.stack.begin(), s.stack.end(), this), s.stack.end());
+    }
+    try {
+      store_->flush();
+    } catch (...) {
+      // A destructor cannot throw; call flush() before destruction to see the error.
+    }
+  }
+
+  /// Runs fn as a tracked, cached step. See consist::run.
+  template <class Adapter = reflect_adapter, class Fn, class... Opts>
+  auto run(Fn&& fn, const Opts&... opts) {
+    return detail::execute_run<Adapter>(*this, std::forward<Fn>(fn), opts...);
+  }
+
+  /// Returns once every queued cache-hit record is committed; rethrows a
+  /// background write error.
+  void flush() { store_->flush(); }
+
+  run_store& store() noexcept { return *store_; }
+  const run_store& store() const noexcept { return *store_; }
+  const tracker_config& config() const noexcept { return cfg_; }
+  const resolution_context& resolution() const noexcept { return resolution_; }
+  const std::filesystem::path& run_dir() const noexcept { return cfg_.run_dir; }
+
+ private:
+  tracker_config cfg_;
+  std::shared_ptr<run_store> store_;
+  resolution_context resolution_;
+};
+
+/// The innermost live tracker; a usage_error when there is none.
+inline tracker& active_tracker() {
+  auto& s = detail::tracker_stack::instance();
+  std::lock_guard lock(s.mutex);
+  if (s.stack.empty())
+    throw usage_error("consist::run / consist::trace was called with no live consist::tracker",
+                      "no tracker was created, or it was destroyed before this call",
+                      "create one first: consist::tracker t{consist::tracker_config{.store = \".consist\"}}; "
+                      "or call t.run(...) on a tracker");
+  return *s.stack.back();
+}
+
+}  // namespace consist::inline v0
+
+#include <consist/run.hpp>

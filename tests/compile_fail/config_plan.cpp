@@ -1,0 +1,21 @@
+// expect: consist::config_plan is not an option: pass consist::config
+#include <consist.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+namespace {
+struct not_reflected {
+  int a = 0;
+};
+struct step_config {
+  BOOST_HANA_DEFINE_STRUCT(step_config, (int, a));
+};
+}  // namespace
+
+void use(consist::tracker& t) {
+#ifdef CONSIST_CF_CONTROL
+  t.run([](const step_config&) {}, consist::name{"s"}, consist::config{step_config{1}});
+#else
+  t.run([](const step_config&) {}, consist::name{"s"}, consist::config_plan{step_config{1}});
+#endif
+}

@@ -1,0 +1,21 @@
+// expect: fn cannot be called by consist::run
+#include <consist.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+namespace {
+struct not_reflected {
+  int a = 0;
+};
+struct step_config {
+  BOOST_HANA_DEFINE_STRUCT(step_config, (int, a));
+};
+}  // namespace
+
+void use(consist::tracker& t) {
+#ifdef CONSIST_CF_CONTROL
+  t.run([](const step_config& c) { return c.a; }, consist::name{"s"}, consist::config{step_config{1}});
+#else
+  t.run([](const step_config& c, double) { return c.a; }, consist::name{"s"}, consist::config{step_config{1}});
+#endif
+}

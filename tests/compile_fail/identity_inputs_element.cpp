@@ -1,0 +1,21 @@
+// expect: consist::identity_inputs.*takes std::filesystem::path values
+#include <consist.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+namespace {
+struct not_reflected {
+  int a = 0;
+};
+struct step_config {
+  BOOST_HANA_DEFINE_STRUCT(step_config, (int, a));
+};
+}  // namespace
+
+void use(consist::tracker& t) {
+#ifdef CONSIST_CF_CONTROL
+  t.run([] {}, consist::name{"s"}, consist::identity_inputs{consist::identity_value{"solver", 3}});
+#else
+  t.run([] {}, consist::name{"s"}, consist::identity_inputs{42});
+#endif
+}

@@ -1,0 +1,21 @@
+// expect: consist::run needs a name: pass consist::name
+#include <consist.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+namespace {
+struct not_reflected {
+  int a = 0;
+};
+struct step_config {
+  BOOST_HANA_DEFINE_STRUCT(step_config, (int, a));
+};
+}  // namespace
+
+void use(consist::tracker& t) {
+#ifdef CONSIST_CF_CONTROL
+  t.run([] {}, consist::model{"s"});
+#else
+  t.run([] {}, consist::year{2030});
+#endif
+}

@@ -1,0 +1,307 @@
+// The run API end to end: caching, identity rules, cache modes, failures,
+// processes and threads sharing one store.
+#include <consist.hpp>
+
+#include <doctest/doctest.h>
+#include <scratch.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct demand_config {
+  BOOST_HANA_DEFINE_STRUCT(demand_config, (double, alpha), (int, zones), (std::string, label));
+};
+
+struct trip_totals {
+  BOOST_HANA_DEFINE_STRUCT(trip_totals, (double, total), (std::vector<double>, per_zone));
+};
+
+consist::tracker_config scratch_config(const std::string& name) {
+  const auto dir = consist_test::scratch_dir(name);
+  return consist::tracker_config{.store = dir / "store", .run_dir = dir, .code_version = "test-code-1"};
+}
+
+trip_totals compute(const demand_config& c) {
+  trip_totals t{0.0, {}};
+  for (int z = 0; z < c.zones; ++z) {
+    t.per_zone.push_back(c.alpha * (z + 1));
+    t.total += t.per_zone.back();
+  }
+  return t;
+}
+
+std::string read_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string command_output(const std::string& cmd) {
+  std::string out;
+  FILE* f = ::popen(cmd.c_str(), "r");
+  if (f == nullptr) return out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, f) != nullptr) out += buf;
+  ::pclose(f);
+  return out;
+}
+
+bool tool_exists(const std::string& path) { return std::filesystem::exists(path); }
+
+}  // namespace
+
+TEST_CASE("an identical second run hits, does not call fn and restores the value") {
+  consist::tracker t(scratch_config("hit"));
+  const demand_config cfg{0.5, 4, "base"};
+  int calls = 0;
+  auto step = [&](const demand_config& c) {
+    ++calls;
+    return compute(c);
+  };
+  auto first = t.run(step, consist::name{"demand"}, consist::config{cfg});
+  CHECK_FALSE(first.cache_hit);
+  CHECK(first.run.status == consist::run_status::completed);
+  auto second = t.run(step, consist::name{"demand"}, consist::config{cfg});
+  CHECK(second.cache_hit);
+  CHECK(calls == 1);
+  CHECK(second.value.total == doctest::Approx(first.value.total));
+  CHECK(second.value.per_zone == first.value.per_zone);
+  CHECK(second.run.cache_source == first.run.id);
+  CHECK(second.run.meta.at("cache_hit").as_bool());
+  CHECK(second.run.signature == first.run.signature);
+  CHECK(second.run.id != first.run.id);
+  t.flush();
+  const auto stored = t.store().get_run(second.run.id);
+  REQUIRE(stored.has_value());
+  CHECK(stored->cache_hit);
+  CHECK(stored->cache_source == first.run.id);
+}
+
+TEST_CASE("a miss is durable and explained; a changed config field is named") {
+  consist::tracker t(scratch_config("explain"));
+  auto step = [](const demand_config& c) { return compute(c); };
+  auto first = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "base"}});
+  REQUIRE(first.run.explanation.has_value());
+  CHECK(first.run.explanation->nearest_run_id.empty());
+  const auto stored = t.store().get_run(first.run.id);
+  REQUIRE(stored.has_value());
+  CHECK(stored->status == consist::run_status::completed);
+  CHECK(std::filesystem::exists(t.run_dir() / "runs" / (first.run.id + ".json")));
+
+  auto second = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.7, 4, "base"}});
+  CHECK_FALSE(second.cache_hit);
+  REQUIRE(second.run.explanation.has_value());
+  const auto& e = *second.run.explanation;
+  CHECK(e.nearest_run_id == first.run.id);
+  CHECK(e.changed_components == std::vector<std::string>{"config"});
+  CHECK(e.changed_config_fields == std::vector<std::string>{"alpha"});
+}
+
+TEST_CASE("year, iteration, cache_epoch and cache_version are identity") {
+  consist::tracker t(scratch_config("identity"));
+  int calls = 0;
+  auto step = [&] { ++calls; };
+  const consist::name n{"assign"};
+  t.run(step, n, consist::year{2030});
+  t.run(step, n, consist::year{2030});
+  CHECK(calls == 1);
+  auto r = t.run(step, n, consist::year{2035});
+  CHECK(calls == 2);
+  CHECK(r.run.explanation->changed_components == std::vector<std::string>{"year"});
+  t.run(step, n, consist::year{2030}, consist::iteration{2});
+  CHECK(calls == 3);
+  t.run(step, n, consist::year{2030}, consist::cache_options{.epoch = 1});
+  CHECK(calls == 4);
+  t.run(step, n, consist::year{2030}, consist::cache_options{.version = "v2"});
+  CHECK(calls == 5);
+  t.run(step, n, consist::year{2030}, consist::cache_options{.version = "v2"});
+  CHECK(calls == 5);
+}
+
+TEST_CASE("tags, stage, phase, meta, description and runtime arguments are not identity") {
+  consist::tracker t(scratch_config("not-identity"));
+  int calls = 0;
+  auto step = [&](const demand_config& c, int threads) {
+    ++calls;
+    return c.zones * threads;
+  };
+  const consist::config cfg{demand_config{1.0, 3, "x"}};
+  auto a = t.run(step, consist::name{"d"}, cfg, consist::execution_options{2});
+  auto b = t.run(step, consist::name{"d"}, cfg, consist::execution_options{8}, consist::tags{"calibration"},
+                 consist::stage{"s1"}, consist::phase{"p1"}, consist::meta{{"note", "rerun"}},
+                 consist::description{"same step"});
+  CHECK(calls == 1);
+  CHECK(b.cache_hit);
+  CHECK(b.value == a.value);  // restored, not recomputed with 8 threads
+}
+
+TEST_CASE("overwrite always executes and a later reuse hits the overwrite run") {
+  consist::tracker t(scratch_config("overwrite"));
+  int calls = 0;
+  auto step = [&] { return ++calls; };
+  t.run(step, consist::name{"w"});
+  auto o1 = t.run(step, consist::name{"w"}, consist::cache_options{.mode = consist::cache_mode::overwrite});
+  auto o2 = t.run(step, consist::name{"w"}, consist::cache_options{.mode = consist::cache_mode::overwrite});
+  CHECK(calls == 3);
+  CHECK_FALSE(o2.cache_hit);
+  auto reuse = t.run(step, consist::name{"w"});
+  CHECK(reuse.cache_hit);
+  CHECK(reuse.value == 3);
+  CHECK(reuse.run.cache_source == o2.run.id);
+  CHECK(o1.run.id != o2.run.id);
+}
+
+TEST_CASE("readonly looks up and executes but leaves the store byte-for-byte unchanged") {
+  auto cfg = scratch_config("readonly");
+  consist::tracker t(cfg);
+  int calls = 0;
+  auto step = [&] { return ++calls; };
+  t.run(step, consist::name{"r"});
+  t.flush();
+  const auto before = read_bytes(cfg.store / "data.mdb");
+  const auto ro = consist::cache_options{.mode = consist::cache_mode::readonly};
+  auto hit = t.run(step, consist::name{"r"}, ro);
+  CHECK(hit.cache_hit);
+  auto miss = t.run(step, consist::name{"other"}, ro);
+  CHECK_FALSE(miss.cache_hit);
+  CHECK(calls == 2);
+  t.flush();
+  CHECK(read_bytes(cfg.store / "data.mdb") == before);
+  CHECK_FALSE(t.store().get_run(miss.run.id).has_value());
+  CHECK_FALSE(std::filesystem::exists(t.run_dir() / "runs" / (miss.run.id + ".json")));
+}
+
+TEST_CASE("a throwing fn records a failed run, is never a cache candidate, and the rerun executes") {
+  consist::tracker t(scratch_config("failure"));
+  int calls = 0;
+  auto failing = [&]() -> int {
+    ++calls;
+    throw std::runtime_error("solver diverged");
+  };
+  CHECK_THROWS_WITH_AS(t.run(failing, consist::name{"solve"}), "solver diverged", std::runtime_error);
+  consist::run_query q;
+  q.model = "solve";
+  q.status = consist::run_status::failed;
+  const auto failed = t.store().find_runs(q);
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].error == "solver diverged");
+  CHECK(failed[0].ended_at.has_value());
+  auto ok = t.run([&] { return ++calls; }, consist::name{"solve"});
+  CHECK_FALSE(ok.cache_hit);
+  CHECK(calls == 2);
+}
+
+TEST_CASE("run_context is injected, outputs declared and written, execution args reach fn") {
+  consist::tracker t(scratch_config("context"));
+  auto step = [](consist::run_context& ctx, const std::string& greeting) {
+    std::ofstream(ctx.output_path("hello.txt")) << greeting;
+    ctx.meta()["written"] = true;
+  };
+  auto r = t.run(step, consist::name{"writer"}, consist::outputs{"hello.txt"},
+                 consist::execution_options{std::string("hi")});
+  REQUIRE(r.outputs.count("hello.txt") == 1);
+  const auto& a = r.outputs.at("hello.txt");
+  CHECK(a.producing_run_id == r.run.id);
+  CHECK(read_bytes(t.run_dir() / a.location) == "hi");
+  CHECK(r.run.meta.at("written").as_bool());
+  auto again = t.run(step, consist::name{"writer"}, consist::outputs{"hello.txt"},
+                     consist::execution_options{std::string("ignored")});
+  CHECK(again.cache_hit);
+  CHECK(again.outputs.at("hello.txt").id == a.id);
+}
+
+TEST_CASE("a missing input file is an identity_error before fn runs") {
+  consist::tracker t(scratch_config("missing-input"));
+  bool called = false;
+  CHECK_THROWS_AS(t.run([&] { called = true; }, consist::name{"s"},
+                        consist::inputs{{"network", t.run_dir() / "no-such-file.csv"}}),
+                  consist::identity_error);
+  CHECK_FALSE(called);
+}
+
+TEST_CASE("record_hits count keeps a counter instead of a record per hit") {
+  consist::tracker t(scratch_config("count"));
+  const consist::cache_options counted{.record_hits = consist::hit_recording::count};
+  auto first = t.run([] { return 7; }, consist::name{"memo"}, counted);
+  for (int i = 0; i < 5; ++i) CHECK(t.run([] { return 0; }, consist::name{"memo"}, counted).value == 7);
+  t.flush();
+  const auto counter = t.store().hit_counter(first.run.id);
+  REQUIRE(counter.has_value());
+  CHECK(counter->first == 5);
+  CHECK(t.store().run_count() == 1);
+}
+
+TEST_CASE("consist::run uses the innermost live tracker and fails clearly without one") {
+  {
+    consist::tracker outer(scratch_config("outer"));
+    {
+      consist::tracker inner(scratch_config("inner"));
+      auto r = consist::run([] { return 1; }, consist::name{"free"});
+      inner.flush();
+      CHECK(inner.store().get_run(r.run.id).has_value());
+      CHECK_FALSE(outer.store().get_run(r.run.id).has_value());
+    }
+    auto r = consist::run([] { return 2; }, consist::name{"free"});
+    CHECK(outer.store().get_run(r.run.id).has_value());
+  }
+  CHECK_THROWS_AS(consist::run([] { return 3; }, consist::name{"free"}), consist::usage_error);
+}
+
+TEST_CASE("four threads running distinct steps concurrently all land") {
+  consist::tracker t(scratch_config("threads"));
+  std::vector<std::thread> threads;
+  std::atomic<int> executed{0};
+  for (int th = 0; th < 4; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < 25; ++i)
+        t.run([&](const demand_config& c) { ++executed; return c.zones; },
+              consist::name{"thread" + std::to_string(th)}, consist::config{demand_config{1.0, i, "t"}});
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(executed == 100);
+  CHECK(t.store().run_count() == 100);
+}
+
+TEST_CASE("the same run in a second process hits") {
+  const auto dir = consist_test::scratch_dir("process");
+  const std::string prog = std::string(CONSIST_TEST_PROGRAM_DIR) + "/prog_run_step";
+  const std::string cmd = prog + " " + (dir / "store").string() + " " + dir.string() + " 0.25";
+  CHECK(command_output(cmd) == "miss\n");
+  CHECK(command_output(cmd) == "hit\n");
+  consist::tracker t(consist::tracker_config{.store = dir / "store", .run_dir = dir, .code_version = "test-code-1"});
+  auto r = t.run([](const demand_config& c) { return compute(c); }, consist::name{"demand"},
+                 consist::config{demand_config{0.25, 4, "proc"}});
+  CHECK(r.cache_hit);
+}
+
+TEST_CASE("mdb_stat and Python's lmdb module open the store and count the runs") {
+  auto cfg = scratch_config("interop");
+  {
+    consist::tracker t(cfg);
+    for (int i = 0; i < 3; ++i) t.run([i] { return i; }, consist::name{"s" + std::to_string(i)});
+  }
+  if (!tool_exists("/usr/bin/mdb_stat")) {
+    MESSAGE("mdb_stat is not installed (Debian package lmdb-utils): skipping that half");
+  } else {
+    const auto stat = command_output("/usr/bin/mdb_stat -s runs " + cfg.store.string());
+    CHECK(stat.find("Entries: 3") != std::string::npos);
+  }
+  const std::string py =
+      "/usr/bin/python3 -c \"import lmdb,sys; e=lmdb.open(sys.argv[1], readonly=True, lock=False, max_dbs=32); "
+      "d=e.open_db(b'runs', create=False); t=e.begin(); print(t.stat(d)['entries'])\" ";
+  const auto out = command_output(py + cfg.store.string() + " 2>&1");
+  if (out.find("No module named") != std::string::npos) {
+    MESSAGE("python3-lmdb is not installed: skipping that half");
+  } else {
+    CHECK(out == "3\n");
+  }
+}
