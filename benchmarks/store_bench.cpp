@@ -9,9 +9,10 @@
 // printed at the end. Targets: (a) <= 1.5x, (b) <= 1.3x.
 #include <consist/store/store.hpp>
 
+#include "bench_support.hpp"
+
 #include <benchmark/benchmark.h>
 #include <lmdb.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -22,17 +23,9 @@
 #include <vector>
 
 using namespace consist;
+using namespace consist_bench;
 
 namespace {
-
-const std::filesystem::path& bench_root() {
-  static const auto root = [] {
-    auto p = std::filesystem::temp_directory_path() / ("consist_store_bench-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(p);
-    return p;
-  }();
-  return root;
-}
 
 signature_digest sig(std::uint64_t i) {
   signature_digest d{};
@@ -73,34 +66,6 @@ std::shared_ptr<run_store> make_store(const std::string& name, durability d) {
   return run_store::open(o);
 }
 
-/// A raw LMDB environment (default flags, as a plain LMDB user would open it).
-struct raw_env {
-  MDB_env* env = nullptr;
-  MDB_dbi dbi = 0;
-  raw_env(const std::string& name, bool nosync) {
-    const auto dir = bench_root() / name;
-    std::filesystem::create_directories(dir);
-    mdb_env_create(&env);
-    mdb_env_set_mapsize(env, std::size_t{1} << 30);
-    if (mdb_env_open(env, dir.c_str(), nosync ? MDB_NOSYNC : 0, 0664) != 0) std::abort();
-    MDB_txn* t = nullptr;
-    mdb_txn_begin(env, nullptr, 0, &t);
-    mdb_dbi_open(t, nullptr, 0, &dbi);
-    mdb_txn_commit(t);
-  }
-  ~raw_env() { mdb_env_close(env); }
-  void put(MDB_txn* t, const std::string& k, const std::string& v) {
-    MDB_val kv{k.size(), const_cast<char*>(k.data())}, vv{v.size(), const_cast<char*>(v.data())};
-    if (mdb_put(t, dbi, &kv, &vv, 0) != 0) std::abort();
-  }
-  void commit_one(const std::string& k, const std::string& v) {
-    MDB_txn* t = nullptr;
-    mdb_txn_begin(env, nullptr, 0, &t);
-    put(t, k, v);
-    if (mdb_txn_commit(t) != 0) std::abort();
-  }
-};
-
 // ---- (a) the hit path -------------------------------------------------------
 
 struct populated {
@@ -134,30 +99,6 @@ populated& population(std::size_t n) {
   if (!batch.empty()) p.store->commit_runs(batch);
   mdb_txn_commit(t);
   return p;
-}
-
-/// Runs ours and the raw reference alternately (the machine's disk and CPU
-/// load drift; pairing keeps the ratio honest) and reports both per op.
-template <class Prepare, class Ours, class Raw>
-void paired(benchmark::State& state, std::size_t ops_per_side, Prepare prepare, Ours ours, Raw raw) {
-  using clock = std::chrono::steady_clock;
-  double ours_ns = 0, raw_ns = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    prepare();
-    state.ResumeTiming();
-    auto t0 = clock::now();
-    ours();
-    auto t1 = clock::now();
-    raw();
-    auto t2 = clock::now();
-    ours_ns += std::chrono::duration<double, std::nano>(t1 - t0).count();
-    raw_ns += std::chrono::duration<double, std::nano>(t2 - t1).count();
-  }
-  const double n = static_cast<double>(state.iterations() * ops_per_side);
-  state.counters["ours_ns"] = ours_ns / n;
-  state.counters["raw_ns"] = raw_ns / n;
-  state.counters["ratio"] = ours_ns / raw_ns;
 }
 
 /// The reference: `count` raw read transactions with one get each.
@@ -280,38 +221,6 @@ void enqueue_flush_vs_raw_batch(benchmark::State& state) {
 }
 BENCHMARK(enqueue_flush_vs_raw_batch)->Iterations(40);
 
-/// Prints the ratio counters again, as one table, after the run.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs)
-      if (r.counters.count("ratio"))
-        lines_.push_back({r.benchmark_name(), r.counters.at("ours_ns").value, r.counters.at("raw_ns").value,
-                          r.counters.at("ratio").value});
-    ConsoleReporter::ReportRuns(runs);
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::printf("\n%-40s %14s %14s %8s\n", "ours vs raw LMDB (per op)", "ours", "raw", "ratio");
-    for (const auto& l : lines_)
-      std::printf("%-40s %11.0f ns %11.0f ns %7.2fx\n", l.name.c_str(), l.ours, l.raw, l.ratio);
-  }
-
- private:
-  struct line {
-    std::string name;
-    double ours, raw, ratio;
-  };
-  std::vector<line> lines_;
-};
-
 }  // namespace
 
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  ratio_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  std::filesystem::remove_all(bench_root());
-  return 0;
-}
+CONSIST_BENCH_MAIN()

@@ -60,7 +60,7 @@ inline std::optional<json_integer_value> json_integral(const boost::json::value&
 inline std::string_view view_of(boost::json::string_view s) { return std::string_view(s.data(), s.size()); }
 
 /// An object's entries in ascending key order.
-inline std::vector<const boost::json::key_value_pair*> sorted_entries(const boost::json::object& o) {
+inline std::vector<const boost::json::key_value_pair*> sorted_members(const boost::json::object& o) {
   std::vector<const boost::json::key_value_pair*> entries;
   entries.reserve(o.size());
   for (const auto& kv : o) entries.push_back(&kv);
@@ -102,7 +102,7 @@ void encode_json(S& sink, const boost::json::value& v) {
       return;
     case kind::object:
       detail::put_tagged<8>(sink, type_tag::json_object, v.get_object().size());
-      for (const auto* kv : detail::sorted_entries(v.get_object())) {
+      for (const auto* kv : detail::sorted_members(v.get_object())) {
         detail::put_text(sink, detail::view_of(kv->key()));
         consist::encode_json(sink, kv->value());
       }
@@ -133,7 +133,7 @@ inline std::string json_member_path(const std::string& prefix, std::string_view 
 
 inline void collect_json_leaves(std::vector<field_digest>& out, const std::string& path, const boost::json::value& v) {
   if (v.is_object() && !v.get_object().empty()) {
-    for (const auto* kv : detail::sorted_entries(v.get_object()))
+    for (const auto* kv : detail::sorted_members(v.get_object()))
       detail::collect_json_leaves(out, detail::json_member_path(path, detail::view_of(kv->key())), kv->value());
   } else if (v.is_array() && !v.get_array().empty()) {
     const auto& a = v.get_array();

@@ -59,7 +59,8 @@ std::vector<std::uint8_t> serialize(const T& value) {
   std::vector<std::uint8_t> out;
   if constexpr (serializable<T>) {
     buffer_sink sink(out);
-    detail::put_tagged<8>(sink, static_cast<type_tag>(serialization_format), schema_hash<T>());
+    sink.write(std::span<const std::uint8_t>(&serialization_format, 1));
+    detail::put_u64(sink, schema_hash<T>());
     consist::serialize_into(sink, value);
   } else {
     detail::diagnose<detail::serialize_policy, T>();
