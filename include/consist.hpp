@@ -24,5 +24,14 @@
 #include <consist/store/record_codec.hpp>
 #include <consist/store/store.hpp>
 #include <consist/store/snapshot.hpp>
+#include <consist/store/listing.hpp>
+#include <consist/store/export.hpp>
+#include <consist/store/doctor.hpp>
+#include <consist/store/merge.hpp>
+#include <consist/store/compact.hpp>
 #include <consist/tracker.hpp>
 #include <consist/run.hpp>
+#include <consist/coupler.hpp>
+#include <consist/trace.hpp>
+#include <consist/scenario.hpp>
+#include <consist/queries.hpp>

@@ -8,7 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev   # the versioned names: the unversioned ones conflict
   liblmdb-dev lmdb-utils
   doctest-dev libbenchmark-dev libhighwayhash-dev
-  python3-lmdb valgrind
+  python3-lmdb python3-jsonschema valgrind doxygen
+  clang libclang-rt-14-dev   # sanitizer and fuzz jobs (scripts/ci_sanitizers.sh)
 )
 
 missing=()

@@ -158,6 +158,14 @@ struct outputs {
   explicit outputs(std::vector<std::string> k) : keys(std::move(k)) {}
 };
 
+/// Output keys a scenario's steps must leave in its coupler by the time the
+/// scenario ends; a missing one fails the header. Only tracker::scenario takes it.
+struct require_outputs {
+  std::vector<std::string> keys;
+  require_outputs(std::initializer_list<std::string> k) : keys(k) {}
+  explicit require_outputs(std::vector<std::string> k) : keys(std::move(k)) {}
+};
+
 // ---- descriptive options -------------------------------------------------------
 
 struct tags {

@@ -121,6 +121,7 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
   if (r.model.empty()) r.model = r.name;
   if (r.name.empty()) r.name = r.model;
   validate_label("name", r.name);
+  validate_length("name", r.name, limits::name_chars);
   validate_label("model", r.model);
   if constexpr (has_kind<description, Opts...>) r.description = get_kind<description>(opts...).value;
   validate_length("description", r.description, limits::description_chars);

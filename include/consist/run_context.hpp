@@ -34,7 +34,7 @@ class run_context {
   const std::string& run_id() const noexcept { return run_id_; }
   const std::string& model() const noexcept { return model_; }
 
-  /// The run's own output folder: <run_dir>/outputs/<model>/<run_id>.
+  /// The run's own output folder: `<run_dir>/outputs/<model>/<run_id>`.
   const std::filesystem::path& output_dir() const noexcept { return output_dir_; }
 
   /// Where to write output `key` (its parent folders are created). A key

@@ -3,6 +3,7 @@
 // process. A tracker registers itself as the active tracker while it lives,
 // so consist::run(fn, ...) uses the innermost live one.
 
+#include <consist/detail/run_placement.hpp>
 #include <consist/error.hpp>
 #include <consist/identity/fingerprint.hpp>
 #include <consist/resolve.hpp>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,10 +32,18 @@ struct tracker_config {
 };
 
 class tracker;
+class trace_scope;
+class scenario_context;
 
 namespace detail {
+// Defined in run.hpp, trace.hpp and scenario.hpp (included at the end of this header).
 template <class Adapter, class Fn, class... Opts>
-auto execute_run(tracker& t, Fn&& fn, const Opts&... opts);
+auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&... opts);
+template <class Adapter, class... Opts>
+trace_scope make_trace(tracker& t, const run_placement& where, std::shared_ptr<step_observer> observer,
+                       std::string_view name, const Opts&... opts);
+template <class Adapter, class... Opts>
+scenario_context make_scenario(tracker& t, std::string_view name, const Opts&... opts);
 
 // The process-wide stack of live trackers (innermost last).
 struct tracker_stack {
@@ -83,8 +93,25 @@ class tracker {
   /// Runs fn as a tracked, cached step. See consist::run.
   template <class Adapter = reflect_adapter, class Fn, class... Opts>
   auto run(Fn&& fn, const Opts&... opts) {
-    return detail::execute_run<Adapter>(*this, std::forward<Fn>(fn), opts...);
+    return detail::execute_run<Adapter>(*this, detail::run_placement{}, std::forward<Fn>(fn), opts...);
   }
+
+  /// Opens a trace scope (consist::trace_scope, see trace.hpp): its body
+  /// always runs; .cached() says whether an identical completed run exists.
+  template <class Adapter = reflect_adapter, class... Opts>
+  auto trace(std::string_view name, const Opts&... opts) {
+    return detail::make_trace<Adapter>(*this, detail::run_placement{}, nullptr, name, opts...);
+  }
+
+  /// Opens a scenario (consist::scenario_context, see scenario.hpp): a header
+  /// run whose steps carry its id as parent_run_id.
+  template <class Adapter = reflect_adapter, class... Opts>
+  auto scenario(std::string_view name, const Opts&... opts) {
+    return detail::make_scenario<Adapter>(*this, name, opts...);
+  }
+
+  /// Runs matching every filter of q, newest first (see run_store::find_runs).
+  std::vector<run_record> find_runs(const run_query& q) const { return store_->find_runs(q); }
 
   /// Returns once every queued cache-hit record is committed; rethrows a
   /// background write error.
@@ -117,3 +144,5 @@ inline tracker& active_tracker() {
 }  // namespace consist::inline v0
 
 #include <consist/run.hpp>
+#include <consist/trace.hpp>
+#include <consist/scenario.hpp>

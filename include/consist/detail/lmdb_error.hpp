@@ -53,6 +53,9 @@ inline lmdb_advice advice_for(int rc) noexcept {
     case EDQUOT:
       return {"the filesystem holding the store is full (or the user's quota is exhausted)",
               "free space on that filesystem; the store stays readable and nothing committed is lost", false};
+    case EFBIG:
+      return {"the store's data file reached the largest file this process may write (`ulimit -f`)",
+              "raise the file size limit; the store stays readable and nothing committed is lost", false};
     case EACCES:
     case EPERM:
       return {"no permission to open or write the store's files (a reader also needs write access to lock.mdb)",

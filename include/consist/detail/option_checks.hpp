@@ -91,7 +91,10 @@ struct check_option {
   static_assert(!std::is_same_v<U, policy>,
                 "consist::policy is not a run option: pass "
                 "consist::output_policy_options{.missing = ..., .mismatch = ...}");
-  static_assert(is_option<U> || is_option_part<U> || (Surface::scenario && is_scenario_only_option<U>),
+  static_assert(Surface::scenario || !is_scenario_only_option<U>,
+                "consist::require_outputs is a scenario option: pass it to tracker::scenario(name, ...), "
+                "not to run or trace");
+  static_assert(is_option<U> || is_option_part<U> || is_scenario_only_option<U>,
                 "this argument is not a consist run option; the options are consist::config, inputs, "
                 "outputs, identity_inputs, cache_options, output_policy_options, execution_options, "
                 "tags, meta, name, model, description, year, iteration, stage, phase, run_id, "

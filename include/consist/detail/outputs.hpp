@@ -59,6 +59,23 @@ inline void apply_policy(policy p, std::vector<std::string>& warnings, const std
   if (p == policy::warn) warnings.push_back(problem);
 }
 
+/// A declared output that was not written: error, warning or nothing, per policy.
+inline void missing_output(const output_policy_options& pol, std::vector<std::string>& warnings,
+                           const std::string& key) {
+  apply_policy(pol.missing, warnings, "declared output '" + key + "' was not written",
+               "the step did not write run_context::output_path(\"" + key + "\") (or a trace did not log it)",
+               "write it there, drop it from consist::outputs{...}, or set "
+               "output_policy_options{.missing = consist::policy::ignore}");
+}
+
+/// An output that was not declared: error, warning or nothing, per policy.
+inline void undeclared_output(const output_policy_options& pol, std::vector<std::string>& warnings,
+                              const std::string& key) {
+  apply_policy(pol.mismatch, warnings, "undeclared output '" + key + "' was written",
+               "the step wrote (or a trace logged) an output it did not declare in consist::outputs{...}",
+               "declare it, or set output_policy_options{.mismatch = consist::policy::ignore}");
+}
+
 /// Declared outputs that exist become artifacts; a missing one and every
 /// undeclared file in the output folder follow the policy.
 inline collected_outputs collect_outputs(const std::filesystem::path& output_dir,
@@ -75,10 +92,7 @@ inline collected_outputs collect_outputs(const std::filesystem::path& output_dir
     const auto p = output_dir / key;
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) {
-      apply_policy(pol.missing, out.warnings, "declared output '" + key + "' was not written",
-                   "the step did not write run_context::output_path(\"" + key + "\")",
-                   "write it there, drop it from consist::outputs{...}, or set "
-                   "output_policy_options{.missing = consist::policy::ignore}");
+      missing_output(pol, out.warnings, key);
       continue;
     }
     claimed.insert(p);
@@ -99,9 +113,7 @@ inline collected_outputs collect_outputs(const std::filesystem::path& output_dir
   std::sort(extras.begin(), extras.end());
   for (const auto& p : extras) {
     const std::string key = p.lexically_relative(output_dir).generic_string();
-    apply_policy(pol.mismatch, out.warnings, "undeclared output '" + key + "' was written",
-                 "the step wrote a file it did not declare in consist::outputs{...}",
-                 "declare it, or set output_policy_options{.mismatch = consist::policy::ignore}");
+    undeclared_output(pol, out.warnings, key);
     if (is_valid_key(key)) add(key, p);
   }
   return out;

@@ -6,8 +6,8 @@
 // "custom" version) rather than claim to be something they are not.
 
 #include <consist/detail/hex.hpp>
+#include <consist/detail/sha1.hpp>
 #include <consist/error.hpp>
-#include <consist/hash/siphash.hpp>
 
 #include <sys/random.h>
 
@@ -65,15 +65,23 @@ inline std::string random_uuid() {
   return format_uuid(with_version(b, 4));
 }
 
-/// The UUID of `name` inside the namespace `namespace_uuid`: the same inputs
-/// always give the same UUID. Throws usage_error if namespace_uuid is malformed.
+/// The RFC 4122 version-5 UUID of `name` inside the namespace
+/// `namespace_uuid` (SHA-1 of the namespace bytes and the name): the same
+/// inputs always give the same UUID, as Python's uuid.uuid5 does. Throws
+/// usage_error if namespace_uuid is malformed.
 inline std::string name_uuid(std::string_view namespace_uuid, std::string_view name) {
   const auto ns = parse_uuid(namespace_uuid);
   if (!ns)
     throw usage_error("'" + std::string(namespace_uuid) + "' is not a UUID",
                       "a namespace UUID must have the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
                       "pass the store's namespace_uuid()");
-  return format_uuid(with_version(siphash24_128(name, *ns), 8));
+  sha1 h;
+  h.update(*ns);
+  h.update(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()));
+  const auto d = h.finish();
+  uuid_bytes b{};
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = d[i];
+  return format_uuid(with_version(b, 5));
 }
 
 }  // namespace consist::inline v0::detail

@@ -14,9 +14,12 @@
 
 namespace consist::inline v0 {
 
-/// Documented limits (Consist's: names and tags <= 256 chars, description <= 4096, meta <= 200).
+/// Documented limits (Consist's are names and tags <= 256 chars, description <= 4096, meta <= 200).
 namespace limits {
-inline constexpr std::size_t label_chars = 256;        // name, model, run_id, stage, phase, tag, key
+// Names and tags end up inside LMDB index keys (at most 511 bytes) beside a run id.
+inline constexpr std::size_t label_chars = 250;        // name, model, run_id, stage, phase, tag
+inline constexpr std::size_t key_chars = 256;          // input/output artifact keys
+inline constexpr std::size_t name_chars = label_chars - 9;  // a run name: its id "<name>_<8 hex>" must fit
 inline constexpr std::size_t description_chars = 4096;
 inline constexpr std::size_t meta_entries = 200;
 inline constexpr std::size_t tag_count = 256;
@@ -54,7 +57,7 @@ inline void validate_label(std::string_view what, std::string_view value) {
 
 /// Artifact and input/output keys: ^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,255}$, no "..", no "//".
 inline bool is_valid_key(std::string_view key) {
-  if (key.empty() || key.size() > limits::label_chars) return false;
+  if (key.empty() || key.size() > limits::key_chars) return false;
   const auto first_ok = [](char c) { return is_name_char(c) && c != '.' && c != '-'; };
   if (!first_ok(key.front())) return false;
   if (key.find("..") != std::string_view::npos || key.find("//") != std::string_view::npos) return false;

@@ -208,6 +208,7 @@ class byte_reader {
     for (unsigned shift = 0; shift < 64; shift += 7) {
       const auto b = static_cast<unsigned char>(take(1)[0]);
       if (shift == 63 && b > 1) break;
+      if (b == 0 && shift != 0) break;  // an overlong form: one value, one encoding
       v |= std::uint64_t{b & 0x7fu} << shift;
       if (!(b & 0x80)) return v;
     }

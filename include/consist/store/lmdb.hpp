@@ -304,6 +304,7 @@ class env {
     core->check(::mdb_reader_check(core->handle, &dead), "mdb_reader_check");
     core->stale_readers_cleared = static_cast<std::size_t>(dead);
     core->check(::mdb_env_get_fd(core->handle, &core->fd), "mdb_env_get_fd");
+    require_whole_file(*core);
     env e;
     e.core_ = std::move(core);
     return e;
@@ -423,6 +424,24 @@ class env {
     if (ec) throw_errno(ec.value(), "canonical", shown);
     if (!fs::is_directory(canon, ec)) throw_errno(ENOTDIR, "open", shown);
     return canon.string();
+  }
+  /// A data file shorter than its last committed page was truncated (a copy
+  /// cut short, a full disk during a copy): reading the missing pages through
+  /// the map would kill the process with SIGBUS, so refuse it here.
+  static void require_whole_file(const ::consist::detail::env_core& c) {
+    MDB_envinfo info;
+    MDB_stat st;
+    c.check(::mdb_env_info(c.handle, &info), "mdb_env_info");
+    c.check(::mdb_env_stat(c.handle, &st), "mdb_env_stat");
+    struct stat file;
+    if (::fstat(c.fd, &file) != 0) c.fail(errno, "fstat");
+    const auto needed = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
+    if (static_cast<std::uint64_t>(file.st_size) < needed)
+      throw integrity_error("the store at '" + c.path + "' is truncated: data.mdb has " +
+                                std::to_string(file.st_size) + " bytes, its last committed page ends at " +
+                                std::to_string(needed),
+                            "the file was cut short (an interrupted copy, a full disk while copying it)",
+                            "restore data.mdb from a complete copy, or rebuild the store from the run snapshots");
   }
   [[noreturn]] static void throw_errno(int err, std::string_view call, const std::string& path) {
     ::consist::detail::throw_lmdb_error(err, call, path);

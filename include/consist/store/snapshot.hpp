@@ -133,13 +133,8 @@ inline void write_snapshot(const std::filesystem::path& run_dir, const run_recor
   }
 }
 
-/// Reads a snapshot with everything in it.
-inline snapshot read_snapshot_full(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw not_found_error("cannot open the snapshot '" + file.string() + "'", "the file does not exist or is unreadable",
-                                 "check the path (snapshots are <run_dir>/runs/<run_id>.json)");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string source = "snapshot " + file.string();
+/// Decodes the text of a snapshot; `source` names it in errors.
+inline snapshot snapshot_from_text(std::string_view text, const std::string& source) {
   const auto doc = detail::parse_json_text(text, source);
   snapshot s;
   s.record = record_from_json(doc, source, detail::snapshot_keys);
@@ -156,11 +151,20 @@ inline snapshot read_snapshot_full(const std::filesystem::path& file) {
   return s;
 }
 
+/// Reads a snapshot with everything in it.
+inline snapshot read_snapshot_full(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw not_found_error("cannot open the snapshot '" + file.string() + "'", "the file does not exist or is unreadable",
+                                 "check the path (snapshots are <run_dir>/runs/<run_id>.json)");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return snapshot_from_text(text, "snapshot " + file.string());
+}
+
 /// Reads the record of a snapshot.
 inline run_record read_snapshot(const std::filesystem::path& file) { return read_snapshot_full(file).record; }
 
 /// Re-creates runs, indexes, artifacts and signature index entries from the
-/// snapshots in <run_dir>/runs (batched transactions). Returns the number of
+/// snapshots in `<run_dir>/runs` (batched transactions). Returns the number of
 /// runs. A snapshot that cannot be read stops the rebuild with its error.
 inline std::size_t rebuild_store_from_snapshots(run_store& store, const std::filesystem::path& run_dir) {
   std::vector<std::filesystem::path> files;

@@ -12,6 +12,7 @@
 #include <consist/detail/run_indexes.hpp>
 #include <consist/detail/store_meta.hpp>
 #include <consist/detail/hex.hpp>
+#include <consist/detail/run_id.hpp>
 #include <consist/detail/uuid.hpp>
 #include <consist/error.hpp>
 #include <consist/record.hpp>
@@ -142,28 +143,41 @@ class run_store {
   /// writer fsyncs shortly afterwards (unless a durable commit did meanwhile),
   /// off the caller's path, so that window stays short.
   void begin_run(const run_record& record) {
+    if (!try_begin_run(record)) id_taken(record.id);
+  }
+
+  /// begin_run, but false (and nothing written) when the id already names a
+  /// run in the store: the caller draws another id and tries again. Two
+  /// processes that draw one id cannot overwrite each other's record.
+  bool try_begin_run(const run_record& record) {
     if (record.status != run_status::running)
       throw usage_error("begin_run got run '" + record.id + "' with status " + to_string(record.status),
                         "begin_run records a run that starts", "pass status running, or use commit_run");
     env_.require_writable("begin a run");
     const auto p = prepare({record, std::nullopt, {}});
-    env_.write([&](lmdb::txn& t) { put_run(t, p); }, lmdb::commit_sync::deferred);
-    if (options_.durability == durability::sync) {
+    const bool written =
+        env_.write([&](lmdb::txn& t) { return put_run(t, p, id_use::new_run); }, lmdb::commit_sync::deferred);
+    if (written && options_.durability == durability::sync) {
       deferred_mark_ = env_.durable_commits();
       queue_->request_sync();
     }
+    return written;
   }
 
   /// Commits a run in one write transaction: the record, its links (both
   /// directions), the artifacts, children, tags and model_time entries, and,
   /// when the run completed and `entry` is given, its signature index entry
   /// (the newest completed run of a signature wins). Durable per durability
-  /// when it returns.
+  /// when it returns. It replaces a stored record only of the same run (same
+  /// started_at, pid and host: the one begin_run wrote); a record of another
+  /// run under that id is a usage_error, and nothing is written.
   void commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
     env_.require_writable("commit a run");
     const auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
                             std::vector<artifact>(artifacts.begin(), artifacts.end())});
-    env_.write([&](lmdb::txn& t) { put_run(t, p); });
+    env_.write([&](lmdb::txn& t) {
+      if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
+    });
   }
 
   /// Commits many runs in one write transaction (imports, rebuilds).
@@ -173,12 +187,15 @@ class run_store {
     ps.reserve(runs.size());
     for (const auto& r : runs) ps.push_back(prepare(r));
     env_.write([&](lmdb::txn& t) {
-      for (const auto& p : ps) put_run(t, p);
+      for (const auto& p : ps)
+        if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
     });
   }
 
   /// Queues a cache-hit record for the background writer (written in batches,
-  /// one transaction each). Waits while the queue holds hit_queue_capacity
+  /// one transaction each). A later record of the same run replaces an earlier
+  /// one; should the id name another run, the writer stores the record under
+  /// a freshly drawn suffix instead (a hit record is a leaf: nothing links to it). Waits while the queue holds hit_queue_capacity
   /// items. Rethrows an earlier background error.
   void enqueue(run_record record) {
     env_.require_writable("enqueue a run");
@@ -405,15 +422,34 @@ class run_store {
     return p;
   }
 
-  void put_run(lmdb::txn& t, const prepared& p) {
+  /// new_run: the id must be free; same_run: it may hold this run's earlier record.
+  enum class id_use { new_run, same_run };
+
+  static bool same_run(const run_record& a, const run_record& b) {
+    return a.started_at == b.started_at && a.pid == b.pid && a.host == b.host;
+  }
+
+  [[noreturn]] void id_taken(const std::string& id) const {
+    throw usage_error("the run id '" + id + "' already names another run in the store at " + env_.path(),
+                      "an explicit consist::run_id was reused, or two runs drew the same random id",
+                      "pass a run id not used before, or let consist draw one (it retries on a collision)");
+  }
+
+  /// Writes the run and its index entries; false (nothing written) when its
+  /// id names a run that `use` does not allow replacing.
+  bool put_run(lmdb::txn& t, const prepared& p, id_use use) {
     const auto& r = p.record;
     std::optional<detail::run_index_entries> old;
-    if (const auto previous = t.get(db_.runs, r.id))
-      old = detail::index_entries_of(record_from_text(*previous, record_source(r.id)));
+    if (const auto previous = t.get(db_.runs, r.id)) {
+      if (use == id_use::new_run) return false;
+      auto before = record_from_text(*previous, record_source(r.id));
+      if (!same_run(before, r)) return false;
+      old = detail::index_entries_of(before);
+    }
     t.put(db_.runs, r.id, p.text);
     detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
     for (const auto& [id, text] : p.artifacts) t.put(db_.artifacts, id, text);
-    if (!p.signature) return;
+    if (!p.signature) return true;
     const auto key = signature_key(*p.signature);
     const auto current = t.get(db_.signature_index, key);
     if (!p.entry_bytes.empty()) {
@@ -423,6 +459,13 @@ class run_store {
     } else if (current && layout::decode_cache_entry(*current, "a signature index entry").run_id == r.id) {
       t.del(db_.signature_index, key);  // a run that is no longer completed is no candidate
     }
+    return true;
+  }
+
+  /// The id with its random suffix drawn again ("<name>_<8 hex>" keeps <name>).
+  static std::string redrawn_id(const std::string& id) {
+    const auto cut = id.rfind('_');
+    return detail::make_run_id(cut == std::string::npos ? std::string_view(id) : std::string_view(id).substr(0, cut));
   }
 
   void write_queued(std::vector<queued>& batch) {
@@ -439,7 +482,12 @@ class run_store {
       }
     }
     env_.write([&](lmdb::txn& t) {
-      for (const auto& p : runs) put_run(t, p);
+      for (auto& p : runs)
+        while (!put_run(t, p, id_use::same_run)) {
+          run_record moved = p.record;
+          moved.id = redrawn_id(moved.id);
+          p = prepare({std::move(moved), std::nullopt, {}});
+        }
       for (const auto& [id, counted] : hits) {
         auto [count, last] = counted;
         if (const auto v = t.get(db_.hit_counters, id)) {

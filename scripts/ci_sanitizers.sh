@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# CI jobs beyond scripts/test.sh, each in its own build directory:
+#   asan: the test suite built with clang and ASan+UBSan, run with ctest
+#         (without the tests that only compile or configure code, and
+#         without the 1e5-run volume test, which gains nothing from ASan);
+#   tsan: the multi-threaded and multi-process tests built with TSan;
+#   fuzz: every libFuzzer target for CONSIST_FUZZ_SECONDS (default 60) seconds,
+#         seeded from tests/fuzz/corpus (new inputs go to a scratch folder).
+# Usage: scripts/ci_sanitizers.sh [asan] [tsan] [fuzz]   (no argument: all three)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=${CONSIST_JOBS:-$(nproc)}
+seconds=${CONSIST_FUZZ_SECONDS:-60}
+stages=("$@")
+[ ${#stages[@]} -eq 0 ] && stages=(asan tsan fuzz)
+
+# Tests that compile, configure or install code rather than run it.
+not_runtime='^(compile_fail|header|consumer|docs|code_identity|spans)\.|^reliability\.capacity$'
+concurrent='^(reliability\.(concurrency|crash)|unit\.(store|lmdb|tracker|spans|trace|scenario))$'
+
+configure() {  # configure DIR EXTRA-CMAKE-ARGS...
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCONSIST_WERROR=ON -DCONSIST_BUILD_BENCHMARKS=OFF "$@" >/dev/null
+}
+
+timed() {  # timed NAME COMMAND...: runs it, prints how long it took
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "ci_sanitizers: $name took $((SECONDS - start)) s"
+}
+
+asan() {
+  local dir=${CONSIST_ASAN_BUILD_DIR:-$root/build-ci-asan}
+  local flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+  configure "$dir" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+  cmake --build "$dir" -j "$jobs"
+  (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     ctest --output-on-failure --parallel "$jobs" -E "$not_runtime")
+}
+
+tsan() {
+  local dir=${CONSIST_TSAN_BUILD_DIR:-$root/build-ci-tsan}
+  configure "$dir" -DCMAKE_CXX_FLAGS="-fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
+    -DCONSIST_BUILD_EXAMPLES=OFF -DCONSIST_BUILD_TOOLS=OFF
+  local targets=(reliability_concurrency reliability_crash test_store test_lmdb test_tracker test_spans test_trace
+                 test_scenario)
+  local present=()
+  for t in "${targets[@]}"; do
+    if ninja -C "$dir" -t query "$t" >/dev/null 2>&1; then present+=("$t"); fi
+  done
+  cmake --build "$dir" -j "$jobs" --target "${present[@]}"
+  (cd "$dir" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+     ctest --output-on-failure --parallel "$jobs" -R "$concurrent")
+}
+
+fuzz() {
+  local dir=${CONSIST_FUZZ_BUILD_DIR:-$root/build-ci-fuzz}
+  configure "$dir" -DCONSIST_FUZZ=ON -DCONSIST_BUILD_EXAMPLES=OFF -DCONSIST_BUILD_TOOLS=OFF
+  local targets=()
+  for src in "$root"/tests/fuzz/*_fuzz.cpp; do
+    local name
+    name=$(basename "$src" _fuzz.cpp)
+    targets+=("$name")
+  done
+  cmake --build "$dir" -j "$jobs" --target "${targets[@]/#/fuzz_}"
+  for t in "${targets[@]}"; do
+    local found="$dir/tests/fuzz/found_$t"
+    rm -rf "$found" && mkdir -p "$found"
+    echo "ci_sanitizers: fuzzing $t for $seconds s"
+    "$dir/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$found/" \
+      "$found" "$root/tests/fuzz/corpus/$t" 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)' || true
+    if ls "$found"/crash-* "$found"/leak-* "$found"/timeout-* "$found"/oom-* >/dev/null 2>&1; then
+      echo "ci_sanitizers: fuzz target $t found an input that fails: see $found" >&2
+      exit 1
+    fi
+  done
+}
+
+for s in "${stages[@]}"; do
+  case $s in
+    asan | tsan | fuzz) timed "$s" "$s" ;;
+    *) echo "ci_sanitizers: unknown stage '$s' (asan, tsan, fuzz)" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,254 @@
+// Artifacts through the run API: upstream changes invalidate downstream
+// steps, content and fast fingerprints of inputs, input order, output
+// policies, eager validation of cached outputs, and key validation.
+#include <consist.hpp>
+
+#include <doctest/doctest.h>
+
+#include "run_fixtures.hpp"
+
+#include <boost/hana/define_struct.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace {
+
+using run_fixtures::read_file;
+using run_fixtures::scratch_config;
+using run_fixtures::write_file;
+
+struct demand_config {
+  BOOST_HANA_DEFINE_STRUCT(demand_config, (double, alpha));
+};
+
+// Upstream writes its alpha into "trips"; downstream copies trips into "skims".
+void demand(const demand_config& c, consist::run_context& ctx) { write_file(ctx.output_path("trips"), std::to_string(c.alpha)); }
+
+}  // namespace
+
+TEST_CASE("a downstream step re-executes when an upstream config changes, and says which run changed") {
+  consist::tracker t(scratch_config("upstream"));
+  int assigned = 0;
+  auto assign = [&](consist::run_context& ctx) {
+    ++assigned;
+    write_file(ctx.output_path("skims"), "skims of " + read_file(ctx.input_path("trips")));
+  };
+  auto up1 = t.run(demand, consist::name{"demand"}, consist::config{demand_config{1.0}}, consist::outputs{"trips"});
+  auto down1 = t.run(assign, consist::name{"assign"}, consist::inputs{{"trips", up1.outputs.at("trips")}},
+                     consist::outputs{"skims"});
+  auto again = t.run(assign, consist::name{"assign"}, consist::inputs{{"trips", up1.outputs.at("trips")}},
+                     consist::outputs{"skims"});
+  CHECK(again.cache_hit);
+  CHECK(assigned == 1);
+
+  auto up2 = t.run(demand, consist::name{"demand"}, consist::config{demand_config{2.0}}, consist::outputs{"trips"});
+  REQUIRE_FALSE(up2.cache_hit);
+  auto down2 = t.run(assign, consist::name{"assign"}, consist::inputs{{"trips", up2.outputs.at("trips")}},
+                     consist::outputs{"skims"});
+  CHECK_FALSE(down2.cache_hit);
+  CHECK(assigned == 2);
+  REQUIRE(down2.run.explanation.has_value());
+  const auto& e = *down2.run.explanation;
+  CHECK(e.nearest_run_id == down1.run.id);
+  CHECK(e.changed_components == std::vector<std::string>{"inputs"});
+  CHECK(e.changed_inputs == std::vector<std::string>{"trips (from run " + up2.run.id + ")"});
+  CHECK(read_file(t.run_dir() / down2.outputs.at("skims").location) == "skims of " + std::to_string(2.0));
+
+  // The input link names the upstream artifact itself, not a copy.
+  const auto links = t.store().links_of_run(down2.run.id);
+  bool linked = false;
+  for (const auto& l : links)
+    linked = linked || (l.direction == consist::link_direction::input && l.artifact_id == up2.outputs.at("trips").id);
+  CHECK(linked);
+}
+
+TEST_CASE("content mode: changing one byte of an input misses, even with the old size and mtime") {
+  consist::tracker t(scratch_config("content"));
+  const auto net = t.run_dir() / "network.csv";
+  write_file(net, "a,b,c\n1,2,3\n");
+  const auto mtime = std::filesystem::last_write_time(net);
+  int calls = 0;
+  auto step = [&] { ++calls; };
+  const consist::inputs in{{"network", net}};
+  t.run(step, consist::name{"load"}, in);
+  CHECK(t.run(step, consist::name{"load"}, in).cache_hit);
+  write_file(net, "a,b,c\n1,2,4\n");
+  std::filesystem::last_write_time(net, mtime);
+  auto r = t.run(step, consist::name{"load"}, in);
+  CHECK_FALSE(r.cache_hit);
+  CHECK(calls == 2);
+  REQUIRE(r.run.explanation.has_value());
+  CHECK(r.run.explanation->changed_inputs == std::vector<std::string>{"network"});
+}
+
+TEST_CASE("fast mode: the same size and mtime hit, a touched mtime misses") {
+  consist::tracker t(scratch_config("fast", consist::hashing_mode::fast));
+  const auto net = t.run_dir() / "network.csv";
+  write_file(net, "a,b,c\n1,2,3\n");
+  const auto mtime = std::filesystem::last_write_time(net);
+  int calls = 0;
+  auto step = [&] { ++calls; };
+  const consist::inputs in{{"network", net}};
+  t.run(step, consist::name{"load"}, in);
+  // Same size and mtime: fast mode does not read the bytes, so this is a hit.
+  write_file(net, "x,y,z\n9,9,9\n");
+  std::filesystem::last_write_time(net, mtime);
+  CHECK(t.run(step, consist::name{"load"}, in).cache_hit);
+  CHECK(calls == 1);
+  std::filesystem::last_write_time(net, mtime + std::chrono::seconds(1));
+  auto r = t.run(step, consist::name{"load"}, in);
+  CHECK_FALSE(r.cache_hit);
+  CHECK(calls == 2);
+  CHECK(r.run.explanation->changed_inputs == std::vector<std::string>{"network"});
+}
+
+TEST_CASE("input order does not matter") {
+  consist::tracker t(scratch_config("order"));
+  const auto a = t.run_dir() / "a.txt";
+  const auto b = t.run_dir() / "b.txt";
+  write_file(a, "first");
+  write_file(b, "second");
+  int calls = 0;
+  auto step = [&] { ++calls; };
+  auto r1 = t.run(step, consist::name{"merge"}, consist::inputs{{"a", a}, {"b", b}});
+  auto r2 = t.run(step, consist::name{"merge"}, consist::inputs{{"b", b}, {"a", a}});
+  CHECK(r2.cache_hit);
+  CHECK(r1.run.signature == r2.run.signature);
+  CHECK(calls == 1);
+  // Swapping which file is under which key is a different identity.
+  auto r3 = t.run(step, consist::name{"merge"}, consist::inputs{{"a", b}, {"b", a}});
+  CHECK_FALSE(r3.cache_hit);
+}
+
+TEST_CASE("output policy for a missing declared output: error, warn, ignore") {
+  consist::tracker t(scratch_config("policy"));
+  auto writes_nothing = [] {};
+  const consist::outputs declared{"result.csv"};
+
+  SUBCASE("error fails the run with an output_error") {
+    CHECK_THROWS_AS(t.run(writes_nothing, consist::name{"p_error"}, declared,
+                          consist::output_policy_options{.missing = consist::policy::error}),
+                    consist::output_error);
+    consist::run_query q;
+    q.model = "p_error";
+    const auto runs = t.store().find_runs(q);
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].status == consist::run_status::failed);
+    CHECK(runs[0].error.find("result.csv") != std::string::npos);
+  }
+  SUBCASE("warn completes and records the warning in meta") {
+    auto r = t.run(writes_nothing, consist::name{"p_warn"}, declared,
+                   consist::output_policy_options{.missing = consist::policy::warn});
+    CHECK(r.run.status == consist::run_status::completed);
+    REQUIRE(r.run.meta.contains("output_warnings"));
+    const auto& w = r.run.meta.at("output_warnings").as_array();
+    REQUIRE(w.size() == 1);
+    CHECK(std::string(w[0].as_string()).find("result.csv") != std::string::npos);
+    CHECK(r.outputs.empty());
+  }
+  SUBCASE("ignore completes silently") {
+    auto r = t.run(writes_nothing, consist::name{"p_ignore"}, declared,
+                   consist::output_policy_options{.missing = consist::policy::ignore});
+    CHECK(r.run.status == consist::run_status::completed);
+    CHECK_FALSE(r.run.meta.contains("output_warnings"));
+  }
+  SUBCASE("an undeclared file follows the mismatch policy") {
+    auto extra = [](consist::run_context& ctx) {
+      write_file(ctx.output_path("result.csv"), "ok");
+      write_file(ctx.output_path("debug.log"), "noise");
+    };
+    CHECK_THROWS_AS(t.run(extra, consist::name{"p_mismatch"}, declared,
+                          consist::output_policy_options{.mismatch = consist::policy::error}),
+                    consist::output_error);
+    auto r = t.run(extra, consist::name{"p_mismatch_warn"}, declared);
+    CHECK(r.outputs.size() == 2);  // warned, and recorded under its relative path
+    CHECK(r.run.meta.contains("output_warnings"));
+  }
+}
+
+TEST_CASE("eager validation re-executes when a cached output was deleted or changed; lazy does not") {
+  consist::tracker t(scratch_config("eager"));
+  int calls = 0;
+  auto step = [&](consist::run_context& ctx) {
+    ++calls;
+    write_file(ctx.output_path("out.txt"), "result");
+  };
+  const consist::outputs out{"out.txt"};
+  auto first = t.run(step, consist::name{"produce"}, out);
+  std::filesystem::remove(t.run_dir() / first.outputs.at("out.txt").location);
+
+  auto lazy = t.run(step, consist::name{"produce"}, out);
+  CHECK(lazy.cache_hit);
+  CHECK(calls == 1);
+
+  const consist::cache_options eager{.validate = consist::cache_validation::eager};
+  auto rerun = t.run(step, consist::name{"produce"}, out, eager);
+  CHECK_FALSE(rerun.cache_hit);
+  CHECK(calls == 2);
+  REQUIRE(rerun.run.explanation.has_value());
+  CHECK(rerun.run.explanation->reason.find("is missing") != std::string::npos);
+  CHECK(rerun.run.explanation->reason.find("eager validation") != std::string::npos);
+
+  // Intact outputs hit under eager validation too.
+  CHECK(t.run(step, consist::name{"produce"}, out, eager).cache_hit);
+  CHECK(calls == 2);
+
+  // A changed output file is stale as well.
+  write_file(t.run_dir() / rerun.outputs.at("out.txt").location, "edited by hand");
+  auto changed = t.run(step, consist::name{"produce"}, out, eager);
+  CHECK_FALSE(changed.cache_hit);
+  CHECK(changed.run.explanation->reason.find("changed since run") != std::string::npos);
+}
+
+TEST_CASE("keys are validated: '../x', 'a//b' and empty are refused before anything runs") {
+  consist::tracker t(scratch_config("keys"));
+  const auto f = t.run_dir() / "in.txt";
+  write_file(f, "x");
+  bool called = false;
+  auto step = [&] { called = true; };
+  for (const std::string bad : {"../x", "a//b", "", "/abs", ".hidden", "a/../b"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(consist::detail::is_valid_key(bad));
+    CHECK_THROWS_AS(t.run(step, consist::name{"k"}, consist::outputs{bad}), consist::usage_error);
+    CHECK_THROWS_AS(t.run(step, consist::name{"k"}, consist::inputs{{bad, f}}), consist::usage_error);
+  }
+  CHECK_FALSE(called);
+  for (const std::string good : {"skims", "zones/2030.csv", "a:b", "x_1-2.y", "_private"}) {
+    CAPTURE(good);
+    CHECK(consist::detail::is_valid_key(good));
+  }
+  CHECK_FALSE(consist::detail::is_valid_key(std::string(257, 'a')));
+  auto ctx_step = [](consist::run_context& ctx) { CHECK_THROWS_AS(ctx.output_path("../escape"), consist::usage_error); };
+  t.run(ctx_step, consist::name{"ctx"});
+}
+
+TEST_CASE("artifacts record a location relative to the run folder, a driver and the producing run") {
+  consist::tracker t(scratch_config("artifact-fields"));
+  auto step = [](consist::run_context& ctx) {
+    write_file(ctx.output_path("table.csv"), "a,b\n");
+    write_file(ctx.output_path("tiles/one.bin"), "1");
+    write_file(ctx.output_path("tiles/two.bin"), "2");
+  };
+  auto r = t.run(step, consist::name{"art"}, consist::outputs{"table.csv", "tiles"});
+  const auto& csv = r.outputs.at("table.csv");
+  CHECK(csv.driver == "csv");
+  CHECK(csv.fingerprint_strategy == "content");
+  CHECK(std::filesystem::path(csv.location).is_relative());
+  CHECK(csv.producing_run_id == r.run.id);
+  CHECK(csv.producing_signature == r.run.signature);
+  const auto& tiles = r.outputs.at("tiles");
+  CHECK(tiles.is_directory);
+  CHECK(tiles.driver == "directory");
+  const auto stored = t.store().get_artifact(csv.id);
+  REQUIRE(stored.has_value());
+  CHECK(*stored == csv);
+  const auto users = t.store().links_of_artifact(csv.id);
+  REQUIRE(users.size() == 1);
+  CHECK(users[0].run_id == r.run.id);
+  CHECK(users[0].direction == consist::link_direction::output);
+}

@@ -1,0 +1,160 @@
+// Hostile input: what is at the store path, in the store's files, in
+// snapshots and in the arguments of a run. Each is refused with a clear
+// consist::error, never a crash.
+#include <consist.hpp>
+
+#include <boost/hana/define_struct.hpp>
+#include <doctest/doctest.h>
+#include <scratch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct text_config {
+  BOOST_HANA_DEFINE_STRUCT(text_config, (std::string, text));
+};
+
+consist::tracker_config config_in(const std::filesystem::path& dir) {
+  return consist::tracker_config{.store = dir / "store", .run_dir = dir, .code_version = "hostile-test"};
+}
+
+void write_file(const std::filesystem::path& p, const std::string& bytes) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+int echo(const text_config& c) { return static_cast<int>(c.text.size()); }
+
+/// A store with three completed runs; returns their ids.
+std::vector<std::string> populate(const std::filesystem::path& dir) {
+  consist::tracker t(config_in(dir));
+  std::vector<std::string> ids;
+  for (const char* s : {"a", "bb", "ccc"})
+    ids.push_back(t.run(echo, consist::name{"populate"}, consist::config{text_config{s}}).run.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a regular file at the store path is a store_error, not a crash") {
+  const auto dir = consist_test::scratch_dir("hostile_file");
+  write_file(dir / "store", "not a directory");
+  CHECK_THROWS_AS(consist::tracker(config_in(dir)), consist::store_error);
+}
+
+TEST_CASE("a foreign data.mdb is an integrity_error naming the store") {
+  const auto dir = consist_test::scratch_dir("hostile_foreign");
+  write_file(dir / "store" / "data.mdb", std::string(64 << 10, 'Z'));
+  CHECK_THROWS_WITH_AS(consist::tracker(config_in(dir)), doctest::Contains((dir / "store").c_str()), consist::error);
+}
+
+TEST_CASE("another program's LMDB environment is refused") {
+  const auto dir = consist_test::scratch_dir("hostile_other_lmdb");
+  {
+    auto e = consist::lmdb::env::open(dir / "store", {});
+    e.write([](consist::lmdb::txn& t) { t.put(*t.open_dbi(nullptr, false), "someone", "else"); });
+  }
+  CHECK_THROWS_AS(consist::tracker(config_in(dir)), consist::error);
+}
+
+TEST_CASE("a truncated data.mdb is an integrity_error, not a SIGBUS") {
+  for (const double keep : {0.5, 0.01}) {
+    const auto dir = consist_test::scratch_dir("hostile_truncated");
+    populate(dir);
+    const auto data = dir / "store" / "data.mdb";
+    std::filesystem::resize_file(data, static_cast<std::uintmax_t>(std::filesystem::file_size(data) * keep));
+    CAPTURE(keep);
+    CHECK_THROWS_AS(consist::run_store::open(consist::store_options{.path = dir / "store", .read_only = true}),
+                    consist::error);
+    CHECK_THROWS_AS(consist::tracker(config_in(dir)), consist::error);
+  }
+}
+
+TEST_CASE("a snapshot with invalid JSON or wrong types is an integrity_error naming the file") {
+  const auto dir = consist_test::scratch_dir("hostile_snapshot");
+  const auto ids = populate(dir);
+  const auto file = consist::snapshot_path(dir, ids[0]);
+  const std::string good = [&] {
+    std::ifstream in(file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }();
+  const std::vector<std::string> bad{
+      good.substr(0, good.size() / 2),                                          // truncated
+      "",                                                                       // empty
+      "[1,2,3]",                                                                // not an object
+      std::string(100'000, '['),                                                // deeper than the parser allows
+      std::string(good).replace(good.find("\"status\":\"completed\""), 20, "\"status\":42         "),  // wrong type
+      std::string(good).replace(good.find("\"cache\":"), 8, "\"cache\":7,\"x\":"),                      // wrong type
+  };
+  for (const auto& text : bad) {
+    write_file(file, text);
+    CHECK_THROWS_WITH_AS(consist::read_snapshot_full(file), doctest::Contains(file.c_str()), consist::integrity_error);
+  }
+  // A rebuild stops at the damaged snapshot with its error.
+  auto store = consist::run_store::open(consist::store_options{.path = dir / "rebuilt"});
+  CHECK_THROWS_AS(consist::rebuild_store_from_snapshots(*store, dir), consist::integrity_error);
+}
+
+TEST_CASE("a 10 MB config string is stored, and a second run hits and restores it") {
+  const auto dir = consist_test::scratch_dir("hostile_big_config");
+  consist::tracker t(config_in(dir));
+  const text_config big{std::string(10 << 20, 'q')};
+  const auto first = t.run(echo, consist::name{"big"}, consist::config{big});
+  const auto second = t.run(echo, consist::name{"big"}, consist::config{big});
+  CHECK_FALSE(first.cache_hit);
+  CHECK(second.cache_hit);
+  CHECK(second.value == 10 << 20);
+  CHECK(t.store().get_run(first.run.id)->config.at("text").as_string().size() == std::size_t{10} << 20);
+}
+
+TEST_CASE("keys with '..', NUL, newlines or '/' tricks are usage_errors before anything runs") {
+  const auto dir = consist_test::scratch_dir("hostile_keys");
+  consist::tracker t(config_in(dir));
+  int calls = 0;
+  auto step = [&](const text_config&) { ++calls; };
+  const text_config c{"x"};
+  for (const std::string& key : {std::string("../escape"), std::string("a/../../b"), std::string("/abs"),
+                                std::string("a\0b", 3), std::string("line\nbreak"), std::string("a//b"),
+                                std::string(300, 'k'), std::string()}) {
+    CAPTURE(key);
+    CHECK_THROWS_AS(t.run(step, consist::name{"keys"}, consist::config{c}, consist::outputs{key}), consist::usage_error);
+    CHECK_THROWS_AS(t.run(step, consist::name{"keys"}, consist::config{c}, consist::inputs{{key, dir / "store"}}),
+                    consist::usage_error);
+  }
+  for (const std::string& name : {std::string(".."), std::string("a/b"), std::string("a\0b", 3), std::string("x\n"),
+                                 std::string(257, 'n')}) {
+    CAPTURE(name);
+    CHECK_THROWS_AS(t.run(step, consist::name{name}, consist::config{c}), consist::usage_error);
+  }
+  CHECK(calls == 0);
+  CHECK(t.store().run_count() == 0);
+}
+
+// The store keys tags with the run id, so a tag may hold layout::max_name_bytes
+// (250) bytes, a little under the 256 characters of the option's limit.
+TEST_CASE("tags: 256 tags at the length limit pass; a longer tag, a NUL, or 10,000 tags are usage_errors") {
+  const auto dir = consist_test::scratch_dir("hostile_tags");
+  consist::tracker t(config_in(dir));
+  const text_config c{"x"};
+  std::vector<std::string> at_limit;
+  const std::size_t longest = std::min(consist::limits::label_chars, consist::layout::max_name_bytes);
+  for (int i = 0; i < 256; ++i) at_limit.push_back(std::to_string(i) + std::string(longest - std::to_string(i).size(), 't'));
+  const auto ok = t.run(echo, consist::name{"tags"}, consist::config{c}, consist::tags{at_limit});
+  CHECK(t.store().get_run(ok.run.id)->tags.size() == 256);
+  std::vector<std::string> many;
+  for (int i = 0; i < 10'000; ++i) many.push_back("t" + std::to_string(i));
+  CHECK_THROWS_WITH_AS(t.run(echo, consist::name{"tags"}, consist::config{c}, consist::tags{many}),
+                       doctest::Contains("10000 tags"), consist::usage_error);
+  CHECK_THROWS_AS(t.run(echo, consist::name{"tags"}, consist::config{c}, consist::tags{{std::string(257, 'l')}}),
+                  consist::usage_error);
+  CHECK_THROWS_AS(t.run(echo, consist::name{"tags"}, consist::config{c}, consist::tags{{std::string("a\0b", 3)}}),
+                  consist::usage_error);
+  CHECK_THROWS_AS(t.run(echo, consist::name{"tags"}, consist::config{c}, consist::tags{{"new\nline"}}),
+                  consist::usage_error);
+  CHECK(t.store().run_count() == 1);
+}

@@ -1,0 +1,68 @@
+// consist doctor [--fix] [--run-dir DIR]: abandoned runs, dangling parents
+// and cache sources, links to missing artifacts, snapshot/store
+// disagreement. --fix marks abandoned runs failed; nothing is deleted.
+
+#include "commands.hpp"
+
+#include <consist/store/doctor.hpp>
+
+#include <algorithm>
+
+namespace consist::inline v0::cli {
+namespace {
+
+const command_spec spec{
+    .name = "doctor",
+    .synopsis = "[--fix] [--run-dir DIR]",
+    .summary = "find abandoned runs, dangling references and snapshot disagreement; --fix marks abandoned runs failed",
+    .value_options = {"--run-dir"},
+    .flags = {"--fix"},
+};
+
+int body(cli_context& ctx, std::span<const std::string> args) {
+  const auto a = parse_command(spec, args);
+  const bool fix = a.flag("--fix");
+  doctor_options options;
+  // Snapshots live in <run_dir>/runs; a tracker's default run_dir is its store directory.
+  if (const auto dir = a.value("--run-dir")) options.run_dir = *dir;
+  else if (std::filesystem::is_directory(ctx.store_path / "runs")) options.run_dir = ctx.store_path;
+
+  const auto store = fix ? ctx.open_for_writing(false) : ctx.open_for_reading();
+  const auto report = diagnose_store(*store, options);
+  if (!options.run_dir) ctx.out << "note: snapshots not compared (no runs/ in the store directory; pass --run-dir)\n";
+  for (const auto& n : report.notes) ctx.out << "note: " << n << '\n';
+
+  std::vector<std::string> fixed;
+  if (fix) fixed = mark_abandoned_failed(*store, report, options);
+  std::vector<bool> fixed_rows;
+  text_table table({"PROBLEM", "RUN", "DETAIL"});
+  for (const auto& p : report.problems) {
+    const bool was_fixed = p.kind == store_problem_kind::abandoned_run &&
+                           std::find(fixed.begin(), fixed.end(), p.run_id) != fixed.end();
+    fixed_rows.push_back(was_fixed);
+    table.add({std::string(to_string(p.kind)) + (was_fixed ? " (fixed: marked failed)" : ""), p.run_id, p.detail});
+  }
+  if (table.size() != 0)
+    table.print(ctx.out, ctx.style, [&](std::size_t row, std::size_t col, const std::string& cell) {
+      if (col != 0) return cell;
+      return fixed_rows[row] ? ctx.style.green(cell) : ctx.style.red(cell);
+    });
+  const auto remaining = static_cast<std::size_t>(std::count(fixed_rows.begin(), fixed_rows.end(), false));
+  ctx.out << counted(report.runs_checked, "run") << " and " << counted(report.snapshots_checked, "snapshot")
+          << " checked: " << counted(report.problems.size(), "problem");
+  if (fix) ctx.out << ", " << fixed.size() << " fixed";
+  else if (std::any_of(report.problems.begin(), report.problems.end(),
+                       [](const store_problem& p) { return p.kind == store_problem_kind::abandoned_run; }))
+    ctx.out << " (--fix marks abandoned runs failed)";
+  ctx.out << '\n';
+  return remaining == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+const command& doctor_command() {
+  static const command c{spec, body};
+  return c;
+}
+
+}  // namespace consist::inline v0::cli
