@@ -1,23 +1,5 @@
 // expect: consist::identity_value.name, value.: the value.s type is not encodable
-#include <consist.hpp>
-
-#include <boost/hana/define_struct.hpp>
-
-namespace {
-struct not_reflected {
-  int a = 0;
-};
-struct step_config {
-  BOOST_HANA_DEFINE_STRUCT(step_config, (int, a));
-};
-struct adapter_without_describe {
-  static constexpr std::string_view name = "broken";
-  static constexpr std::uint32_t version = 1;
-  template <class T>
-  static constexpr bool accepts = true;
-  static consist::digest128 digest(const step_config&) { return {}; }
-};
-}  // namespace
+#include "cf_types.hpp"
 
 void use(consist::tracker& t) {
 #ifdef CONSIST_CF_CONTROL
