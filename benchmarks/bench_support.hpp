@@ -7,7 +7,9 @@
 #include <lmdb.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +17,14 @@
 #include <vector>
 
 namespace consist_bench {
+
+/// A distinct 16-byte key per i; `salt` keeps two benchmarks' keys apart.
+inline std::array<std::uint8_t, 16> synthetic_signature(std::uint64_t i, std::uint8_t salt) {
+  std::array<std::uint8_t, 16> d{};
+  for (int k = 0; k < 8; ++k) d[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(i >> (8 * k));
+  d[15] = salt;
+  return d;
+}
 
 const std::filesystem::path& bench_root() {
   static const auto root = [] {

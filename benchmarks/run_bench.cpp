@@ -31,12 +31,7 @@ struct step_config {
 
 int trivial(const step_config& c) { return c.zones + 1; }
 
-consist::signature_digest synthetic_signature(std::uint64_t i) {
-  consist::signature_digest d{};
-  for (int k = 0; k < 8; ++k) d[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(i >> (8 * k));
-  d[15] = 0xa5;
-  return d;
-}
+consist::signature_digest synthetic_signature(std::uint64_t i) { return consist_bench::synthetic_signature(i, 0xa5); }
 
 /// A tracker whose store already holds n runs, and a raw environment with n
 /// keys whose values are the size of the benchmarked step's cache entry.

@@ -27,12 +27,7 @@ using namespace consist_bench;
 
 namespace {
 
-signature_digest sig(std::uint64_t i) {
-  signature_digest d{};
-  for (int k = 0; k < 8; ++k) d[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(i >> (8 * k));
-  d[15] = 0x5a;
-  return d;
-}
+signature_digest sig(std::uint64_t i) { return synthetic_signature(i, 0x5a); }
 
 run_record make_record(const std::string& id, std::uint64_t i) {
   run_record r;

@@ -11,6 +11,7 @@
 // Every encoding is self-delimiting (prefix-free), so two encodings can be
 // concatenated or compared byte-wise without ambiguity.
 
+#include <consist/detail/hex.hpp>
 #include <consist/error.hpp>
 #include <consist/hash/siphash.hpp>
 
@@ -32,32 +33,16 @@ namespace consist::inline v0 {
 using digest128 = std::array<std::uint8_t, 16>;
 
 /// Lowercase hex, 32 characters.
-inline std::string to_hex(const digest128& d) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string s(32, '0');
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    s[2 * i] = digits[d[i] >> 4];
-    s[2 * i + 1] = digits[d[i] & 15];
-  }
-  return s;
-}
+inline std::string to_hex(const digest128& d) { return detail::hex_encode(d); }
 
 /// The digest spelled by exactly 32 hex digits (either case); nullopt otherwise.
 inline std::optional<digest128> digest_from_hex(std::string_view hex) {
   if (hex.size() != 32) return std::nullopt;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
+  std::array<char, 32> lower{};
+  std::transform(hex.begin(), hex.end(), lower.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c; });
   digest128 d{};
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    const int hi = nibble(hex[2 * i]);
-    const int lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    d[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
+  if (!detail::hex_decode_into(std::string_view(lower.data(), lower.size()), d)) return std::nullopt;
   return d;
 }
 
