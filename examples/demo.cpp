@@ -1,23 +1,26 @@
 // The main demo: a land-use -> travel-demand -> traffic-assignment pipeline
-// over three model years, each step a tracked, cached consist run that reads
-// the CSV files the previous step wrote.
+// over three model years. Each pass over the years is a scenario
+// (tracker::scenario); each step is a scenario step (sc.run), a tracked,
+// cached consist run that reads the CSV files earlier steps wrote, handed
+// over by the scenario's coupler.
 //
-//   pass 1  runs everything (a fresh store in ./.consist)
-//   pass 2  runs the same pipeline again: every step is a cache hit
-//   pass 3  changes the demand model's beta: land use is reused, demand and
-//           assignment re-run
+//   pass 1  scenario "baseline": every step executes (a fresh store in ./.consist)
+//   pass 2  scenario "baseline" again: every step is a cache hit
+//   pass 3  scenario "beta_0.14", the demand model's beta changed: land use is
+//           reused, demand and assignment re-run
 //
-// then prints the runs, why two steps re-ran, and the lineage of the final
-// output. It exits non-zero when any part of that story does not hold.
+// Then the `consist` command-line tool shows the runs, why the re-run demand
+// step executed, and the lineage of the final output. The demo exits non-zero
+// when any part of that story does not hold (story.hpp).
 #include "demo/assignment.hpp"
 #include "demo/demand.hpp"
 #include "demo/land_use.hpp"
 #include "demo/report.hpp"
+#include "demo/story.hpp"
 #include "span_report.hpp"
 
 #include <consist.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,7 +29,16 @@
 
 namespace {
 
+// The `consist` tool the demo ends with: examples/CMakeLists.txt sets this to
+// the one it builds.
+#ifdef CONSIST_DEMO_CLI
+constexpr const char* consist_tool = CONSIST_DEMO_CLI;
+#else
+constexpr const char* consist_tool = nullptr;
+#endif
+
 constexpr int model_years[] = {2030, 2035, 2040};
+constexpr int base_year = model_years[0], final_year = model_years[std::size(model_years) - 1];
 constexpr double base_beta = 0.10, changed_beta = 0.14;  // demand's deterrence per km, before and after
 
 const demo::land_use_config land_use_cfg{.seed = 42, .grid = 20, .population = 400000, .jobs = 180000,
@@ -46,9 +58,17 @@ struct step_outcome {
 };
 
 struct pass_result {
+  consist::run_record scenario;  // the header run
   std::vector<step_outcome> steps;
-  consist::artifact final_output;
+  consist::artifact final_output;  // the final year's link flows
   double wall_seconds = 0;
+
+  const consist::run_record& step(const std::string& model, int year) const {
+    for (const auto& s : steps)
+      if (s.model == model && s.year == year) return s.run;
+    throw consist::error("no step " + model + " " + std::to_string(year) + " in the pass",
+                         "the pipeline's steps or years changed", "ask for a step the pipeline runs");
+  }
 };
 
 void print_step(const consist::run_record& r, const std::string& detail) {
@@ -62,60 +82,129 @@ std::string format(const char* fmt, double a, double b = 0, double c = 0) {
   return buf;
 }
 
-// One pass over the model years. Each year's land use grows the previous
-// year's zones; demand reads that year's zones; assignment reads both.
-// With scenarios, this loop body is where tracker.scenario("...") would hold
-// the steps (scenario_context::run in place of tracker::run).
-pass_result run_pipeline(consist::tracker& t, double beta) {
+// One pass: a scenario whose steps are the model years' land use, demand and
+// assignment. Each year's land use grows the previous year's zones; demand
+// reads that year's zones; assignment reads them and the trips. The coupler
+// holds the newest output of each key, so "zones.csv" is last year's zones
+// until this year's land use replaces it.
+pass_result run_pipeline(consist::tracker& t, const char* scenario_name, double beta) {
   pass_result pass;
   const auto started = std::chrono::steady_clock::now();
-  std::vector<consist::input_entry> previous_zones;
+  auto sc = t.scenario(scenario_name, consist::require_outputs{"link_flows.csv"});
   for (const int y : model_years) {
-    auto land = t.run(demo::land_use_step(y, previous_zones.empty()), consist::name{"land_use"},
-                      consist::config{land_use_cfg}, consist::year{y}, consist::inputs(previous_zones),
-                      consist::outputs{"zones.csv"});
+    std::vector<consist::input_entry> previous_zones;
+    if (y != base_year) previous_zones.emplace_back("zones", sc.coupler().at("zones.csv"));
+    auto land = sc.run(demo::land_use_step(y, y == base_year), consist::name{"land_use"},
+                       consist::config{land_use_cfg}, consist::year{y}, consist::inputs(previous_zones),
+                       consist::outputs{"zones.csv"});
     print_step(land.run, format("population %.0f, jobs %.0f", land.value.population, land.value.jobs));
-    const auto& zones = land.outputs.at("zones.csv");
 
-    auto demand = t.run(demo::demand_step(), consist::name{"demand"}, consist::config{demand_cfg(beta)},
-                        consist::year{y}, consist::inputs{{"zones", zones}}, consist::outputs{"trips.csv"});
+    auto demand = sc.run(demo::demand_step(), consist::name{"demand"}, consist::config{demand_cfg(beta)},
+                         consist::year{y}, consist::inputs{{"zones", sc.coupler().at("zones.csv")}},
+                         consist::outputs{"trips.csv"});
     print_step(demand.run, format("%.0f trips/day, mean %.2f km, balanced in %.0f iterations",
                                   demand.value.trips, demand.value.mean_trip_km, demand.value.iterations));
 
-    auto assign = t.run(demo::assignment_step(), consist::name{"assignment"}, consist::config{assignment_cfg},
-                        consist::year{y}, consist::inputs{{"zones", zones}, {"trips", demand.outputs.at("trips.csv")}},
-                        consist::outputs{"link_flows.csv"});
+    auto assign = sc.run(demo::assignment_step(), consist::name{"assignment"}, consist::config{assignment_cfg},
+                         consist::year{y},
+                         consist::inputs{{"zones", sc.coupler().at("zones.csv")},
+                                         {"trips", sc.coupler().at("trips.csv")}},
+                         consist::outputs{"link_flows.csv"});
     print_step(assign.run, format("%.0f veh-h, gap %.1e after %.0f Frank-Wolfe iterations",
                                   assign.value.vehicle_hours, assign.value.relative_gap, assign.value.iterations));
 
     pass.steps.push_back({"land_use", y, land.run});
     pass.steps.push_back({"demand", y, demand.run});
     pass.steps.push_back({"assignment", y, assign.run});
-    pass.final_output = assign.outputs.at("link_flows.csv");
-    previous_zones = {{"zones", zones}};
   }
+  pass.final_output = sc.coupler().at("link_flows.csv");
+  pass.scenario = sc.finish();
   pass.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return pass;
 }
 
-// The story's checks: a failed one is printed and makes the demo exit non-zero.
-int failures = 0;
-void expect(bool ok, const std::string& what) {
-  if (!ok) {
-    std::printf("STORY BROKEN: %s\n", what.c_str());
-    ++failures;
-  }
+void print_pass_end(int number, const pass_result& p, const std::string& speed) {
+  std::printf("  pass %d took %s; scenario run %s %s\n", number, speed.c_str(), p.scenario.id.c_str(),
+              consist::to_string(p.scenario.status));
 }
 
-const consist::run_record& step_run(const pass_result& p, const std::string& model, int year) {
-  return std::find_if(p.steps.begin(), p.steps.end(),
-                      [&](const step_outcome& s) { return s.model == model && s.year == year; })
-      ->run;
+// The top-level config fields whose values differ between two executed runs.
+std::vector<std::string> changed_fields(const consist::run_record& a, const consist::run_record& b) {
+  std::vector<std::string> out;
+  const auto* x = a.config.if_object();
+  const auto* y = b.config.if_object();
+  if (x == nullptr || y == nullptr) return {"(a config is missing)"};
+  for (const auto& [key, value] : *y)
+    if (!x->contains(key) || x->at(key) != value) out.emplace_back(key);
+  return out;
+}
+
+struct tool_reports {
+  demo::cli_output runs, why, lineage;
+};
+
+// The store through the `consist` tool: the runs, why pass 3's first demand
+// step executed, and the lineage of the final output.
+tool_reports show_store(const std::string& store, const pass_result& third) {
+  tool_reports out;
+  std::printf("\n== the store, through the consist command-line tool (%s)\n\n", consist_tool);
+  out.runs = demo::run_cli(consist_tool, {"--store", store, "runs"});
+  std::printf("\n");
+  out.why = demo::run_cli(consist_tool, {"--store", store, "why", third.step("demand", base_year).id});
+  std::printf("\n");
+  out.lineage = demo::run_cli(consist_tool, {"--store", store, "lineage", third.final_output.key});
+  return out;
+}
+
+// The story, from the run records and from what the tool printed.
+void check_story(demo::story& story, const pass_result (&passes)[3], const tool_reports& tool) {
+  const auto& first = passes[0];
+  const auto& third = passes[2];
+  story.expect(tool.runs.exit_code == 0 && tool.why.exit_code == 0 && tool.lineage.exit_code == 0,
+               "every consist command should succeed");
+  for (int n = 1; n <= 3; ++n) {
+    const auto& p = passes[n - 1];
+    story.expect(p.scenario.status == consist::run_status::completed, "scenario " + p.scenario.id + " should complete");
+    story.expect(demo::listed_cache(tool.runs, p.scenario.id) == "miss",
+                 "`consist runs` should list scenario " + p.scenario.id);
+    for (const auto& s : p.steps) {
+      const bool hit = n == 2 || (n == 3 && s.model == "land_use");
+      const std::string claim = s.model + " " + std::to_string(s.year) + " should " +
+                                (hit ? "be a cache hit" : "execute") + " in pass " + std::to_string(n);
+      story.expect(s.run.cache_hit == hit && s.run.parent_run_id == p.scenario.id, claim + " (its record)");
+      story.expect(demo::listed_cache(tool.runs, s.run.id) == (hit ? "hit" : "miss"), claim + " (`consist runs`)");
+    }
+  }
+  story.expect(!first.step("assignment", base_year).span_stats.empty(),
+               "the executed assignment step should carry its spans");
+
+  const auto& demand_rerun = third.step("demand", base_year);
+  const auto why = demo::check_why_fields(tool.why, "beta", format("%g", base_beta), format("%g", changed_beta));
+  story.expect(why.names_field && !why.names_others,
+               "`consist why " + demand_rerun.id + "` should name beta, and only beta, as the changed config field");
+  story.expect(changed_fields(first.step("demand", base_year), demand_rerun) == std::vector<std::string>{"beta"},
+               "the recorded configs of demand in passes 1 and 3 should differ in beta only");
+  const auto& assign_rerun = third.step("assignment", base_year);
+  story.expect(assign_rerun.explanation && assign_rerun.explanation->changed_inputs.size() == 1 &&
+                   assign_rerun.explanation->changed_inputs[0].starts_with("trips (from run " + demand_rerun.id),
+               "the re-run assignment should have re-run because of its input trips, from the re-run demand step");
+
+  story.expect(demo::lineage_root(tool.lineage) == third.final_output.id,
+               "`consist lineage` should show the final output of pass 3");
+  for (const auto* producer : {&third.step("assignment", final_year), &third.step("demand", final_year),
+                               &first.step("land_use", base_year)})
+    story.expect(demo::lineage_shows_run(tool.lineage, producer->id),
+                 "the lineage of the final output should reach run " + producer->id);
 }
 
 }  // namespace
 
 int main() {
+  if (consist_tool == nullptr) {
+    std::printf("STORY BROKEN: the demo ends with the consist command-line tool, which this build lacks; "
+                "configure with -DCONSIST_BUILD_TOOLS=ON\n");
+    return 1;
+  }
   // The demo always starts from an empty store, so its first pass executes.
   const std::filesystem::path home = ".consist";
   if (std::filesystem::exists(home)) {
@@ -124,57 +213,34 @@ int main() {
   }
   consist::tracker t{consist::tracker_config{.store = home, .run_dir = home}};
   std::printf("store and run folder: %s\n", t.run_dir().c_str());
+  pass_result passes[3];
 
-  std::printf("\n== pass 1: the pipeline, %d model years\n", static_cast<int>(std::size(model_years)));
-  const auto first = run_pipeline(t, base_beta);
-  std::printf("  pass 1 took %.2f s\n", first.wall_seconds);
-  for (const auto& s : first.steps) expect(!s.run.cache_hit, s.model + " " + std::to_string(s.year) + " should execute in pass 1");
-  const auto& first_assignment = step_run(first, "assignment", model_years[0]);
-  std::printf("  hot-loop spans recorded in %s (assignment %d):\n", first_assignment.id.c_str(), model_years[0]);
-  examples::print_spans(first_assignment);
-  expect(!first_assignment.span_stats.empty(), "the executed assignment step should carry its spans");
+  std::printf("\n== pass 1: scenario baseline, model years %d to %d\n", base_year, final_year);
+  passes[0] = run_pipeline(t, "baseline", base_beta);
+  print_pass_end(1, passes[0], format("%.2f s", passes[0].wall_seconds));
+  std::printf("  hot-loop spans recorded with assignment %d:\n", base_year);
+  examples::print_spans(passes[0].step("assignment", base_year));
 
-  std::printf("\n== pass 2: the same pipeline again\n");
-  const auto second = run_pipeline(t, base_beta);
-  std::printf("  pass 2 took %.1f ms (%.0fx faster than pass 1)\n", second.wall_seconds * 1e3,
-              first.wall_seconds / second.wall_seconds);
-  for (const auto& s : second.steps) expect(s.run.cache_hit, s.model + " " + std::to_string(s.year) + " should hit in pass 2");
+  std::printf("\n== pass 2: scenario baseline again\n");
+  passes[1] = run_pipeline(t, "baseline", base_beta);
+  print_pass_end(2, passes[1], format("%.1f ms (%.0fx faster)", passes[1].wall_seconds * 1e3,
+                                      passes[0].wall_seconds / passes[1].wall_seconds));
 
-  std::printf("\n== pass 3: demand's beta %.2f -> %.2f (trips get shorter)\n", base_beta, changed_beta);
-  const auto third = run_pipeline(t, changed_beta);
-  std::printf("  pass 3 took %.2f s\n", third.wall_seconds);
-  for (const auto& s : third.steps)
-    expect(s.run.cache_hit == (s.model == "land_use"),
-           s.model + " " + std::to_string(s.year) + (s.model == "land_use" ? " should hit" : " should re-run") + " in pass 3");
+  std::printf("\n== pass 3: scenario beta_0.14, demand's beta %.2f -> %.2f (trips get shorter)\n", base_beta,
+              changed_beta);
+  passes[2] = run_pipeline(t, "beta_0.14", changed_beta);
+  print_pass_end(3, passes[2], format("%.2f s", passes[2].wall_seconds));
 
-  // With the command-line tool, the three reports below are `consist runs`,
-  // `consist why RUN_ID` and `consist lineage link_flows.csv`.
-  std::printf("\n== the runs in the store (oldest first)\n");
-  demo::print_runs_table(t);
-
-  std::printf("\n== why\n");
-  const auto& demand_rerun = step_run(third, "demand", model_years[0]);
-  const auto& assign_rerun = step_run(third, "assignment", model_years[0]);
-  demo::print_why(t, demand_rerun);
-  demo::print_why(t, assign_rerun);
-  expect(demand_rerun.explanation && demand_rerun.explanation->changed_config_fields == std::vector<std::string>{"beta"},
-         "the re-run demand step should name the config field beta");
-  expect(assign_rerun.explanation && assign_rerun.explanation->changed_inputs.size() == 1 &&
-             demo::input_key(assign_rerun.explanation->changed_inputs[0]) == "trips",
-         "the re-run assignment step should name its input trips (and only it)");
-  expect(demo::input_producer(t, assign_rerun.id, "trips") == demand_rerun.id,
-         "the re-run assignment should read the re-run demand step's trips");
-
-  std::printf("\n== lineage of the final output (%d's link flows)\n", model_years[std::size(model_years) - 1]);
-  const auto visited = demo::print_lineage(t, third.final_output);
-  const auto& base_land_use = step_run(first, "land_use", model_years[0]);
-  expect(visited.count(base_land_use.id) == 1, "the lineage should reach the base-year land use run");
-
-  if (failures != 0) {
-    std::printf("\n%d part(s) of the story did not hold\n", failures);
+  const auto reports = show_store(home.string(), passes[2]);
+  demo::story story;
+  check_story(story, passes, reports);
+  if (story.failures() != 0) {
+    std::printf("\n%d part(s) of the story did not hold\n", story.failures());
     return 1;
   }
-  std::printf("\nthe story held: pass 1 executed all %zu steps, pass 2 reused all of them, pass 3 reused "
-              "land use and re-ran demand and assignment\n", first.steps.size());
+  std::printf("\nthe story held: pass 1 executed all %zu steps, pass 2 reused all of them,\n"
+              "pass 3 reused land use and re-ran demand and assignment. To look further:\n"
+              "  %s --store %s show RUN_ID    (or why, diff, export; --help)\n",
+              passes[0].steps.size(), consist_tool, std::filesystem::absolute(home).c_str());
   return 0;
 }

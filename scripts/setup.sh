@@ -9,6 +9,8 @@ packages=(
   liblmdb-dev lmdb-utils
   doctest-dev libbenchmark-dev libhighwayhash-dev
   python3-lmdb python3-jsonschema valgrind doxygen
+  openmpi-bin libopenmpi-dev   # consist/mpi.hpp, its tests and example
+  gnuplot-nox python3-joblib   # benchmark report: the plot and the joblib.Memory peer
   clang libclang-rt-14-dev   # sanitizer and fuzz jobs (scripts/ci_sanitizers.sh)
 )
 

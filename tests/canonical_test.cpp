@@ -1,5 +1,6 @@
 // The canonical byte format: digests and hex, stable type tags, the sinks, the
 // bounded reader, float canonicalisation and changed_fields.
+#include <consist/detail/encode_write.hpp>
 #include <consist/encode/canonical.hpp>
 
 #include <doctest/doctest.h>
@@ -13,6 +14,7 @@
 #include <span>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -196,4 +198,35 @@ TEST_CASE("tag_name names every tag for diagnostics") {
   CHECK(consist::tag_name(consist::type_tag::float64) == "double");
   CHECK(consist::tag_name(consist::type_tag::json_object) == "json object");
   CHECK(consist::tag_name(static_cast<consist::type_tag>(0xff)) == "unknown");
+}
+
+TEST_CASE("sequences of one-byte integers encode each element exactly as a lone value does") {
+  // Byte sequences take a batched path; its bytes must be the element-wise ones.
+  const auto check = [](const auto& seq) {
+    using T = std::remove_cvref_t<decltype(seq)>;
+    std::vector<std::uint8_t> batched, elementwise;
+    consist::buffer_sink b(batched);
+    consist::detail::write_value<consist::detail::encoding_mode::canonical>(b, seq);
+    consist::buffer_sink e(elementwise);
+    constexpr auto tag = std::is_same_v<T, std::vector<std::int8_t>> ? consist::type_tag::vector
+                         : std::is_same_v<T, std::vector<std::uint8_t>> ? consist::type_tag::vector
+                                                                       : consist::type_tag::array;
+    consist::detail::put_tagged<8>(e, tag, consist::detail::schema_hash_v<typename T::value_type>);
+    consist::detail::put_u64(e, seq.size());
+    for (const auto& x : seq) consist::detail::write_value<consist::detail::encoding_mode::canonical>(e, x);
+    CHECK(batched == elementwise);
+  };
+  for (std::size_t n : {0, 1, 63, 64, 65, 200}) {
+    std::vector<std::uint8_t> u(n);
+    std::vector<std::int8_t> s(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      u[i] = static_cast<std::uint8_t>(i * 37 + 1);
+      s[i] = static_cast<std::int8_t>(-static_cast<int>(i % 100));
+    }
+    check(u);
+    check(s);
+  }
+  std::array<std::uint8_t, 16> d{};
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<std::uint8_t>(255 - i);
+  check(d);
 }

@@ -158,3 +158,79 @@ TEST_CASE("tags: 256 tags at the length limit pass; a longer tag, a NUL, or 10,0
                   consist::usage_error);
   CHECK(t.store().run_count() == 1);
 }
+
+namespace {
+
+consist::run_status status_of(consist::tracker& t, const std::string& model) {
+  consist::run_query q;
+  q.model = model;
+  const auto runs = t.store().find_runs(q);
+  REQUIRE(runs.size() == 1);
+  return runs[0].status;
+}
+
+}  // namespace
+
+TEST_CASE("outputs that are symbolic links leading outside run_dir are refused unless allowed") {
+  const auto dir = consist_test::scratch_dir("hostile_links");
+  write_file(dir / "outside" / "data.csv", "not the run's data");
+  auto cfg = config_in(dir / "run");
+  const auto outside = dir / "outside" / "data.csv";
+  auto links_outside = [&](consist::run_context& ctx) {
+    std::filesystem::create_symlink(outside, ctx.output_path("result.csv"));
+    return 1;
+  };
+  auto folder_with_link_outside = [&](consist::run_context& ctx) {
+    write_file(ctx.output_path("tables") / "own.csv", "own");
+    std::filesystem::create_symlink(outside, ctx.output_path("tables") / "b.csv");
+    return 2;
+  };
+  auto links_inside = [](consist::run_context& ctx) {
+    write_file(ctx.output_path("real.csv"), "inside");
+    std::filesystem::create_symlink(ctx.output_path("real.csv"), ctx.output_path("alias.csv"));
+    return 3;
+  };
+
+  SUBCASE("a declared output linked outside: output_error, the run failed, the error names the link") {
+    consist::tracker t(cfg);
+    CHECK_THROWS_WITH_AS(t.run(links_outside, consist::name{"link_out"}, consist::outputs{"result.csv"}),
+                         doctest::Contains("outside the run folder"), consist::output_error);
+    CHECK(status_of(t, "link_out") == consist::run_status::failed);
+    // Not a cache candidate: the next call executes again (and fails again).
+    CHECK_THROWS_AS(t.run(links_outside, consist::name{"link_out"}, consist::outputs{"result.csv"}),
+                    consist::output_error);
+  }
+  SUBCASE("a link outside inside a declared output folder is refused") {
+    consist::tracker t(cfg);
+    CHECK_THROWS_WITH_AS(t.run(folder_with_link_outside, consist::name{"folder_out"}, consist::outputs{"tables"}),
+                         doctest::Contains("b.csv"), consist::output_error);
+    CHECK(status_of(t, "folder_out") == consist::run_status::failed);
+  }
+  SUBCASE("an undeclared link outside is refused, not skipped") {
+    consist::tracker t(cfg);
+    CHECK_THROWS_AS(t.run(links_outside, consist::name{"undeclared_out"}), consist::output_error);
+  }
+  SUBCASE("a link that stays inside run_dir is an output like any other") {
+    consist::tracker t(cfg);
+    auto r = t.run(links_inside, consist::name{"link_in"}, consist::outputs{"real.csv", "alias.csv"});
+    CHECK(r.run.status == consist::run_status::completed);
+    CHECK(r.outputs.size() == 2);
+  }
+  SUBCASE("allow_external_outputs records the link and its content") {
+    cfg.allow_external_outputs = true;
+    consist::tracker t(cfg);
+    auto r = t.run(links_outside, consist::name{"link_allowed"}, consist::outputs{"result.csv"});
+    CHECK(r.run.status == consist::run_status::completed);
+    REQUIRE(r.outputs.size() == 1);
+    CHECK(t.run(links_outside, consist::name{"link_allowed"}, consist::outputs{"result.csv"}).cache_hit);
+  }
+  SUBCASE("a trace's log_output of a link outside is refused") {
+    consist::tracker t(cfg);
+    auto tr = t.trace("trace_link_out");
+    std::filesystem::create_directories(tr.output_path("x").parent_path());
+    std::filesystem::create_symlink(outside, tr.output_path("x"));
+    CHECK_THROWS_WITH_AS(tr.log_output("x", tr.output_path("x")), doctest::Contains("symbolic link"),
+                         consist::output_error);
+    tr.fail(std::make_exception_ptr(std::runtime_error("refused output")));
+  }
+}

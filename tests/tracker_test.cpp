@@ -105,6 +105,22 @@ TEST_CASE("a miss is durable and explained; a changed config field is named") {
   CHECK(e.changed_config_fields == std::vector<std::string>{"alpha"});
 }
 
+TEST_CASE("a miss after cache hits is explained against the run the hits reused, field by field") {
+  consist::tracker t(scratch_config("explain_after_hits"));
+  auto step = [](const demand_config& c) { return compute(c); };
+  const auto first = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "base"}});
+  for (int i = 0; i < 2; ++i)
+    REQUIRE(t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "base"}}).cache_hit);
+  t.flush();  // the hit records are now the newest completed runs of the model
+
+  const auto changed = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "other"}});
+  REQUIRE(changed.run.explanation.has_value());
+  const auto& e = *changed.run.explanation;
+  CHECK(e.nearest_run_id == first.run.id);
+  CHECK(e.changed_components == std::vector<std::string>{"config"});
+  CHECK(e.changed_config_fields == std::vector<std::string>{"label"});
+}
+
 TEST_CASE("year, iteration, cache_epoch and cache_version are identity") {
   consist::tracker t(scratch_config("identity"));
   int calls = 0;

@@ -97,7 +97,7 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   ctx.out << "reason: " << e.reason << '\n';
   std::optional<run_record> nearest;
   if (!e.nearest_run_id.empty()) {
-    nearest = store->get_run(e.nearest_run_id);
+    if (auto n = store->get_run(e.nearest_run_id)) nearest = with_reused_config(*store, std::move(*n));
     ctx.out << "nearest earlier run: "
             << (nearest ? run_line(*nearest) : e.nearest_run_id + " (not in this store)") << '\n';
   }

@@ -37,6 +37,21 @@ struct resolution_context {
   hashing_mode hashing = hashing_mode::full;
   std::optional<std::string> code_version;  // the tracker's default explicit code version
   std::filesystem::path run_dir;            // absolute
+  /// The code identity (and its digest) of runs without a code_version option,
+  /// when known in advance; computed per call otherwise.
+  std::optional<code_identity> default_code;
+  digest128 default_code_digest{};
+
+  /// Fills default_code from code_version (or detection); leaves it empty when
+  /// that fails, so that the error is raised by the run that needs it.
+  void precompute_code_identity() {
+    try {
+      default_code = current_code_identity(code_version);
+      default_code_digest = default_code->digest();
+    } catch (const error&) {
+      default_code.reset();
+    }
+  }
 };
 
 /// Everything a run/trace needs, validated, with its identity computed.
@@ -156,12 +171,12 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
   validate_output_keys(r.output_keys);
 
   // Identity: code.
-  std::optional<std::string> explicit_code = ctx.code_version;
-  if constexpr (has_kind<code_version, Opts...>) explicit_code = get_kind<code_version>(opts...).value;
-  const code_identity code = current_code_identity(explicit_code);
-
+  std::optional<code_identity> own_code;
   identity_parts parts;
-  parts.code = code.digest();
+  if constexpr (has_kind<code_version, Opts...>) own_code = current_code_identity(get_kind<code_version>(opts...).value);
+  else if (!ctx.default_code) own_code = current_code_identity(ctx.code_version);
+  const code_identity& code = own_code ? *own_code : *ctx.default_code;
+  parts.code = own_code ? code.digest() : ctx.default_code_digest;
   parts.adapter_name = std::string(Adapter::name);
   parts.adapter_version = Adapter::version;
   parts.model = r.model;

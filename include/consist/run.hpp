@@ -45,9 +45,12 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
 
   cache_lookup lookup = look_up(store, inv, t.run_dir());
   if (lookup.entry) {
-    run_record rec = hit_record(inv, *lookup.entry, started, choose_run_id(inv, where), where);
+    const cache_mode mode = inv.mode;
+    const hit_recording record_hits = inv.record_hits;
     if constexpr (std::is_void_v<R>) {
-      write_hit(store, inv, rec);
+      std::string id = choose_run_id(inv, where);
+      run_record rec = hit_record(std::move(inv), *lookup.entry, started, std::move(id), where);
+      write_hit(store, mode, record_hits, rec);
       return run_result<void>{std::move(rec), load_outputs(store, *lookup.entry), true};
     } else {
       // Restored before the hit is recorded: a hit that cannot restore its value is no hit.
@@ -58,7 +61,9 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
                              "give one of them another consist::name / consist::model, or set "
                              "cache_options{.version = ...} on one of them");
       R value = deserialize<R>(lookup.entry->value);
-      write_hit(store, inv, rec);
+      std::string id = choose_run_id(inv, where);
+      run_record rec = hit_record(std::move(inv), *lookup.entry, started, std::move(id), where);
+      write_hit(store, mode, record_hits, rec);
       return run_result<R>{std::move(value), std::move(rec), load_outputs(store, *lookup.entry), true};
     }
   }
@@ -88,7 +93,8 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
       value.emplace(call::call(fn, cfg, ctx, exec_args));
     }
     spans.take_into(ex.record());
-    produced = collect_outputs(ex.output_dir(), inv.output_keys, inv.output_policy, t.run_dir(), t.config().hashing);
+    produced = collect_outputs(ex.output_dir(), inv.output_keys, inv.output_policy, t.run_dir(), t.config().hashing,
+                               t.config().allow_external_outputs);
   } catch (...) {
     const auto e = std::current_exception();
     spans.take_into_nothrow(ex.record());

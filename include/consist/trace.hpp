@@ -130,7 +130,8 @@ trace_scope make_trace(tracker& t, const run_placement& where, std::shared_ptr<s
                 "consist::execution_options is for run(fn, ...): a trace has no fn to pass arguments to; "
                 "use the values in the trace's body");
   scope_start s = start_scope<Adapter>(t.resolution(), trace_name, where, opts...);
-  trace_environment env{&t.store(), t.run_dir(), t.config().hashing, t.config().tracing};
+  trace_environment env{&t.store(), t.run_dir(), t.config().hashing, t.config().tracing,
+                        t.config().allow_external_outputs};
   return trace_scope(std::make_unique<trace_state>(std::move(env), std::move(s.inv), std::move(s.base),
                                                    std::move(observer)));
 }

@@ -29,6 +29,7 @@ struct tracker_config {
   std::optional<std::string> code_version = {};  // explicit code identity for every run
   std::size_t initial_map_size = 0;              // 0: the store's default; it grows when full
   bool tracing = true;                           // collect CONSIST_SPAN timings into run records
+  bool allow_external_outputs = false;           // accept outputs that are symbolic links leading outside run_dir
 };
 
 class tracker;
@@ -68,6 +69,7 @@ class tracker {
     resolution_.hashing = cfg_.hashing;
     resolution_.code_version = cfg_.code_version;
     resolution_.run_dir = cfg_.run_dir;
+    resolution_.precompute_code_identity();
     auto& s = detail::tracker_stack::instance();
     std::lock_guard lock(s.mutex);
     s.stack.push_back(this);

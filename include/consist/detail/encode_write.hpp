@@ -23,6 +23,7 @@
 #include <consist/encode/canonical.hpp>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -87,6 +88,26 @@ void write_entries(S& s, const Range& range, EncodeEntry encode_entry) {
   }
 }
 
+/// The elements of a sequence of one-byte integers (digests, byte buffers):
+/// the bytes write_value gives each element (tag, value), batched into few
+/// writes.
+template <byte_sink S, class Range>
+void write_byte_elements(S& s, type_tag tag, const Range& v) {
+  constexpr std::size_t chunk = 64;
+  std::array<std::uint8_t, 2 * chunk> buf{};
+  const auto* p = v.data();
+  for (std::size_t left = v.size(); left != 0;) {
+    const std::size_t n = std::min(left, chunk);
+    for (std::size_t i = 0; i < n; ++i) {
+      buf[2 * i] = static_cast<std::uint8_t>(tag);
+      buf[2 * i + 1] = static_cast<std::uint8_t>(p[i]);
+    }
+    s.write(std::span<const std::uint8_t>(buf.data(), 2 * n));
+    p += n;
+    left -= n;
+  }
+}
+
 template <encoding_mode M, byte_sink S, class T>
 void write_value(S& s, const T& v) {
   using U = std::remove_cv_t<T>;
@@ -121,7 +142,9 @@ void write_value(S& s, const T& v) {
     detail::put_tagged<8>(s, k == value_kind::vector ? type_tag::vector : type_tag::array,
                   schema_hash_v<typename U::value_type>);
     detail::put_u64(s, v.size());
-    for (const auto& e : v) detail::write_value<M>(s, e);
+    using E = std::remove_cv_t<typename U::value_type>;
+    if constexpr (kind_v<E> == integer && sizeof(E) == 1) detail::write_byte_elements(s, scalar_tag<E>(), v);
+    else for (const auto& e : v) detail::write_value<M>(s, e);
   } else if constexpr (k == value_kind::set) {
     detail::put_tagged<8>(s, type_tag::set, schema_hash_v<typename U::value_type>);
     detail::put_u64(s, v.size());

@@ -15,11 +15,11 @@ namespace consist::inline v0::detail {
 /// "00ff..." for the given bytes.
 inline std::string hex_encode(std::span<const std::uint8_t> bytes) {
   static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  std::string out(bytes.size() * 2, '\0');
+  char* p = out.data();
   for (const std::uint8_t b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0x0f];
+    *p++ = digits[b >> 4];
+    *p++ = digits[b & 0x0f];
   }
   return out;
 }

@@ -37,6 +37,26 @@ inline std::string format_timestamp(timestamp t) {
   }
   const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(day_count))};
   const std::int64_t secs = rest / 1'000'000'000;
+  const int y = static_cast<int>(ymd.year());
+  if (y >= 0 && y <= 9999) {  // the usual case, without printf's cost
+    std::string out(30, '0');
+    const auto put = [&](std::size_t pos, std::size_t width, std::uint64_t v) {
+      for (std::size_t i = width; i-- > 0; v /= 10) out[pos + i] = static_cast<char>('0' + v % 10);
+    };
+    put(0, 4, static_cast<std::uint64_t>(y));
+    put(5, 2, static_cast<unsigned>(ymd.month()));
+    put(8, 2, static_cast<unsigned>(ymd.day()));
+    put(11, 2, static_cast<std::uint64_t>(secs / 3600));
+    put(14, 2, static_cast<std::uint64_t>(secs / 60 % 60));
+    put(17, 2, static_cast<std::uint64_t>(secs % 60));
+    put(20, 9, static_cast<std::uint64_t>(rest % 1'000'000'000));
+    out[4] = out[7] = '-';
+    out[10] = 'T';
+    out[13] = out[16] = ':';
+    out[19] = '.';
+    out[29] = 'Z';
+    return out;
+  }
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%09lldZ", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(secs / 3600),
@@ -119,6 +139,13 @@ class json_fields {
                             cause(), fix());
     seen_.push_back(key);
     return *v;
+  }
+  /// The field, or null when it is absent: for a field added to a format
+  /// after documents without it were written.
+  const boost::json::value* if_present(std::string_view key) {
+    const auto* v = obj_->if_contains(key);
+    if (v) seen_.push_back(key);
+    return v;
   }
   std::string string(std::string_view key) {
     const auto& v = at(key);

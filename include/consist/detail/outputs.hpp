@@ -1,6 +1,7 @@
 #pragma once
 // After a step: find its outputs, apply the output policy, fingerprint them.
 
+#include <consist/detail/output_links.hpp>
 #include <consist/detail/uuid.hpp>
 #include <consist/detail/validate.hpp>
 #include <consist/encode/canonical.hpp>
@@ -77,12 +78,16 @@ inline void undeclared_output(const output_policy_options& pol, std::vector<std:
 }
 
 /// Declared outputs that exist become artifacts; a missing one and every
-/// undeclared file in the output folder follow the policy.
+/// undeclared file in the output folder follow the policy. An output that is
+/// (or holds) a symbolic link leading outside run_dir is refused unless
+/// `allow_external` (tracker_config::allow_external_outputs).
 inline collected_outputs collect_outputs(const std::filesystem::path& output_dir,
                                          const std::vector<std::string>& declared, const output_policy_options& pol,
-                                         const std::filesystem::path& run_dir, hashing_mode mode) {
+                                         const std::filesystem::path& run_dir, hashing_mode mode,
+                                         bool allow_external) {
   collected_outputs out;
   const auto add = [&](const std::string& key, const std::filesystem::path& p) {
+    check_output_links(key, p, run_dir, allow_external);
     artifact a = make_artifact(key, p, run_dir, fingerprint_path(p, mode));
     a.id = random_uuid();
     out.by_key.emplace(key, std::move(a));
@@ -91,7 +96,7 @@ inline collected_outputs collect_outputs(const std::filesystem::path& output_dir
   for (const auto& key : declared) {
     const auto p = output_dir / key;
     std::error_code ec;
-    if (!std::filesystem::exists(p, ec)) {
+    if (!std::filesystem::exists(std::filesystem::symlink_status(p, ec))) {
       missing_output(pol, out.warnings, key);
       continue;
     }
@@ -107,7 +112,7 @@ inline collected_outputs collect_outputs(const std::filesystem::path& output_dir
   };
   std::vector<std::filesystem::path> extras;
   for (auto it = std::filesystem::recursive_directory_iterator(output_dir); it != decltype(it){}; ++it) {
-    if (it->is_directory()) continue;
+    if (!it->is_symlink() && it->is_directory()) continue;  // a linked folder is one output
     if (!under_claimed(it->path())) extras.push_back(it->path());
   }
   std::sort(extras.begin(), extras.end());

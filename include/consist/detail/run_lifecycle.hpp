@@ -19,7 +19,9 @@
 #include <consist/store/snapshot.hpp>
 #include <consist/store/store.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -27,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -56,25 +59,29 @@ inline std::string choose_run_id(const resolved_invocation& inv, const run_place
   return step_run_id(where, inv.name);
 }
 
-/// The fields every record of this invocation shares, hit or miss.
-inline run_record base_record(const resolved_invocation& inv, timestamp started, std::string id,
-                              const run_placement& where) {
+template <class Inv>
+concept invocation_ref = std::same_as<std::remove_cvref_t<Inv>, resolved_invocation>;
+
+/// The fields every record of this invocation shares, hit or miss. Given an
+/// rvalue invocation, its strings and containers are moved, not copied.
+template <invocation_ref Inv>
+run_record base_record(Inv&& inv, timestamp started, std::string id, const run_placement& where) {
   run_record rec;
   rec.id = std::move(id);
   rec.parent_run_id = where.parent_run_id;
-  rec.model_name = inv.model;
-  rec.description = inv.description;
   rec.year = inv.identity.year;
   rec.iteration = inv.identity.iteration;
-  rec.stage = inv.stage;
-  rec.phase = inv.phase;
-  rec.tags = inv.tags;
-  rec.meta = inv.meta;
-  rec.identity = inv.identity;
   rec.signature = inv.identity.signature;
   rec.config_hash = inv.identity.config_hash;
   rec.input_hash = inv.identity.input_hash;
   rec.code_hash = inv.identity.code_hash;
+  rec.model_name = std::forward<Inv>(inv).model;
+  rec.description = std::forward<Inv>(inv).description;
+  rec.stage = std::forward<Inv>(inv).stage;
+  rec.phase = std::forward<Inv>(inv).phase;
+  rec.tags = std::forward<Inv>(inv).tags;
+  rec.meta = std::forward<Inv>(inv).meta;
+  rec.identity = std::forward<Inv>(inv).identity;
   rec.started_at = rec.created_at = rec.updated_at = started;
   const process_info& p = this_process();
   rec.pid = p.pid;
@@ -162,9 +169,10 @@ inline cache_lookup look_up(const run_store& store, const resolved_invocation& i
 }
 
 /// The record a hit leaves (status completed, meta cache_hit / cache_source).
-inline run_record hit_record(const resolved_invocation& inv, const cache_entry& entry, timestamp started,
-                             std::string id, const run_placement& where) {
-  run_record rec = base_record(inv, started, std::move(id), where);
+template <invocation_ref Inv>
+run_record hit_record(Inv&& inv, const cache_entry& entry, timestamp started, std::string id,
+                      const run_placement& where) {
+  run_record rec = base_record(std::forward<Inv>(inv), started, std::move(id), where);
   rec.status = run_status::completed;
   rec.ended_at = now();
   rec.cache_hit = true;
@@ -176,10 +184,10 @@ inline run_record hit_record(const resolved_invocation& inv, const cache_entry& 
 
 /// Writes a hit per record_hits: through the group-commit queue (never a
 /// disk sync on the caller's path), as a reuse counter, or not at all.
-inline void write_hit(run_store& store, const resolved_invocation& inv, const run_record& rec) {
-  if (inv.mode == cache_mode::readonly) return;
-  if (inv.record_hits == hit_recording::full) store.enqueue(rec);
-  else if (inv.record_hits == hit_recording::count) store.count_hit(rec.cache_source, *rec.ended_at);
+inline void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec) {
+  if (mode == cache_mode::readonly) return;
+  if (record_hits == hit_recording::full) store.enqueue(run_record(rec));
+  else if (record_hits == hit_recording::count) store.count_hit(rec.cache_source, *rec.ended_at);
 }
 
 /// A plain input file as an artifact whose id derives from its location and
@@ -342,12 +350,33 @@ class executing_run {
     q.model = inv.model;
     q.status = run_status::completed;
     q.limit = 20;
-    miss_explanation e = explain_against(rec_, store_->find_runs(q));
+    miss_explanation e = explain_against(rec_, producers_of(store_->find_runs(q)));
     if (!why.empty()) e.reason = std::string(why) + "; " + e.reason;
     for (auto& key : e.changed_inputs)
       for (const auto& in : inv.inputs)
         if (in.key == key && in.upstream) key += " (from run " + in.upstream->producing_run_id + ")";
     rec_.explanation = std::move(e);
+  }
+
+  // A cache hit's record carries no config: it stands for the run it reused,
+  // so candidates are those producers (in the hits' places, once each).
+  std::vector<run_record> producers_of(std::vector<run_record> runs) const {
+    std::vector<run_record> out;
+    out.reserve(runs.size());
+    const auto seen = [&](const std::string& id) {
+      return std::any_of(out.begin(), out.end(), [&](const run_record& r) { return r.id == id; });
+    };
+    for (auto& r : runs) {
+      if (r.cache_hit && !r.cache_source.empty()) {
+        if (seen(r.cache_source)) continue;
+        if (auto source = store_->get_run(r.cache_source); source && source->status == run_status::completed) {
+          out.push_back(std::move(*source));
+          continue;
+        }
+      }
+      if (!seen(r.id)) out.push_back(std::move(r));
+    }
+    return out;
   }
 
   run_store* store_;

@@ -3,6 +3,7 @@
 // a hit that may be demoted to a miss, or an executing_run, plus what the
 // body logged. Kept behind a unique_ptr so a moved scope keeps its context.
 
+#include <consist/detail/output_links.hpp>
 #include <consist/detail/outputs.hpp>
 #include <consist/detail/run_lifecycle.hpp>
 #include <consist/detail/run_placement.hpp>
@@ -34,6 +35,7 @@ struct trace_environment {
   std::filesystem::path run_dir;
   hashing_mode hashing;
   bool tracing;
+  bool allow_external_outputs;
 };
 
 class trace_state {
@@ -95,6 +97,7 @@ class trace_state {
                              "): the file does not exist",
                          "the body did not write it, or wrote it elsewhere",
                          "write the file first (trace_scope::output_path(key) is the usual place)");
+    check_output_links(key, p, env_.run_dir, env_.allow_external_outputs);
     if (hit_) {
       const auto c = cached_outputs_.find(key);
       if (c == cached_outputs_.end()) {
@@ -203,7 +206,7 @@ class trace_state {
     run_record rec = hit_record(inv_, *hit_, pending_.started_at, pending_.id, placement());
     spans_.take_into(rec);
     for (const auto& kv : ctx_.meta()) rec.meta.insert_or_assign(kv.key(), kv.value());
-    write_hit(*env_.store, inv_, rec);
+    write_hit(*env_.store, inv_.mode, inv_.record_hits, rec);
     outputs_ = cached_outputs_;
     pending_ = std::move(rec);
   }

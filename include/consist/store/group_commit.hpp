@@ -61,7 +61,7 @@ class group_commit {
   }
 
   /// Queues an item; waits while the queue is full. Rethrows a pending writer error first.
-  void push(Item item) {
+  void push(Item&& item) {
     std::unique_lock lock(m_);
     rethrow_pending(lock);
     space_.wait(lock, [&] { return queue_.size() < capacity_ || error_; });
@@ -69,8 +69,11 @@ class group_commit {
     queue_.push_back(std::move(item));
     ++pushed_;
     start_locked();
+    // The writer waits for an empty queue to fill, or, lingering, for a full
+    // batch: only those pushes need to wake it (a wake-up is a system call).
+    const bool wake = queue_.size() == 1 || queue_.size() >= max_batch_;
     lock.unlock();
-    work_.notify_one();
+    if (wake) work_.notify_one();
   }
 
   /// Asks the writer to run the syncer soon (after deferred commits).
