@@ -87,12 +87,13 @@ void paired(benchmark::State& state, std::size_t ops_per_side, Prepare prepare, 
   state.counters["ratio"] = ours_ns / raw_ns;
 }
 
-/// Prints the ratio counters again, as one table, after the run.
+/// Prints the ratio counters again, as one table, after the run (of the
+/// repetitions' aggregates, only the median).
 class ratio_reporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& r : runs)
-      if (r.counters.count("ratio"))
+      if (r.counters.count("ratio") && (r.run_type != Run::RT_Aggregate || r.aggregate_name == "median"))
         lines_.push_back({r.benchmark_name(), r.counters.at("ours_ns").value, r.counters.at("raw_ns").value,
                           r.counters.at("ratio").value});
     ConsoleReporter::ReportRuns(runs);

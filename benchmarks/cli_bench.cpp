@@ -3,7 +3,9 @@
 //      (which parses every record to sort them)
 //  (b) list_runs, limit 50, one model   vs find_runs with the same query
 //  (c) the `consist runs` process end to end (start, open, list, print),
-//      when the tool is built beside the benchmarks; target < 100 ms.
+//      when the tool is built beside the benchmarks; target < 100 ms. Beside
+//      it, `mdb_stat` (lmdb-utils) on the same store: the least a process
+//      that opens the store and prints something costs.
 // CONSIST_BENCH_RUNS overrides the number of runs.
 #include <consist/store/listing.hpp>
 #include <consist/store/store.hpp>
@@ -109,32 +111,46 @@ void BM_find_runs_model_page(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(s->find_runs(q));
 }
 
-/// One `consist --store S runs` process, stdout to /dev/null.
+/// Starts argv[0] (searched in PATH) with stdout to /dev/null and waits; false
+/// (with the benchmark marked) when it cannot start or fails.
+bool run_process(benchmark::State& state, const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t io;
+  posix_spawn_file_actions_init(&io);
+  posix_spawn_file_actions_addopen(&io, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int started = posix_spawnp(&pid, argv[0], &io, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&io);
+  if (started != 0) {
+    state.SkipWithError(("cannot start " + args[0]).c_str());
+    return false;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    state.SkipWithError((args[0] + " failed").c_str());
+    return false;
+  }
+  return true;
+}
+
+/// One `consist --store S runs` process (start, open, list, print).
 void BM_cli_runs_first_page(benchmark::State& state) {
   if (!fs::exists(g_tool)) {
     state.SkipWithError("the consist tool is not built beside the benchmarks");
     return;
   }
-  const std::string tool = g_tool.string(), flag = "--store", store = g_store.string(), cmd = "runs";
-  char* argv[] = {const_cast<char*>(tool.c_str()), const_cast<char*>(flag.c_str()), const_cast<char*>(store.c_str()),
-                  const_cast<char*>(cmd.c_str()), nullptr};
-  posix_spawn_file_actions_t io;
-  posix_spawn_file_actions_init(&io);
-  posix_spawn_file_actions_addopen(&io, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  for (auto _ : state) {
-    pid_t pid = 0;
-    if (posix_spawn(&pid, tool.c_str(), &io, nullptr, argv, environ) != 0) {
-      state.SkipWithError("posix_spawn failed");
-      break;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      state.SkipWithError("consist runs failed");
-      break;
-    }
-  }
-  posix_spawn_file_actions_destroy(&io);
+  for (auto _ : state)
+    if (!run_process(state, {g_tool.string(), "--store", g_store.string(), "runs"})) break;
+}
+
+/// The reference: one `mdb_stat S` process, LMDB's own tool opening the same
+/// store and printing its main database's statistics.
+void BM_mdb_stat_process(benchmark::State& state) {
+  for (auto _ : state)
+    if (!run_process(state, {"mdb_stat", g_store.string()})) break;
 }
 
 }  // namespace
@@ -144,6 +160,7 @@ BENCHMARK(BM_find_runs_first_page)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_list_runs_model_page)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_find_runs_model_page)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_cli_runs_first_page)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_mdb_stat_process)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 int main(int argc, char** argv) {
   if (const char* n = std::getenv("CONSIST_BENCH_RUNS")) g_runs = std::strtoull(n, nullptr, 10);

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Compile-time cost of using consist: a translation unit that includes
 # <consist.hpp> and computes the schema hash and the digest of a 20-field
-# config struct, beside one that includes <boost/json.hpp> alone. Best of N
-# runs each (default 5), -O0 -c, the same flags for all. Target: ratio < 2.0.
+# config struct, beside one that includes <boost/json.hpp> alone. N runs each
+# (default 5), -O0 -c, the same flags for all; the ratio is of the medians.
+# Target: ratio < 2.0.
 # A third unit does the same with only the encoding headers (consist/encode/),
 # to tell the reflection and encoding cost from the rest of the library.
-#   usage: benchmarks/compile_time.sh [--check] [runs]
+#   usage: benchmarks/compile_time.sh [--check] [--json FILE] [runs]
 #   CXX=clang++ benchmarks/compile_time.sh     (default g++)
 # With --check the exit status is 1 when the <consist.hpp> ratio misses the target.
+# With --json every sample (seconds) and the medians are also written to FILE.
 set -euo pipefail
 
 check=0
-if [[ "${1:-}" == "--check" ]]; then
-  check=1
-  shift
-fi
+json_out=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --check) check=1; shift ;;
+    --json) json_out=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 runs=${1:-5}
 cxx=${CXX:-g++}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,28 +64,54 @@ $encode_headers" >"$work/with_consist.cpp"
 config_tu "$encode_headers" >"$work/encode_only.cpp"
 printf '#include <boost/json.hpp>\n' >"$work/json_only.cpp"
 
-best_of() {  # prints the fastest of $runs compiles of $1, in seconds
-  local src=$1 best="" start end t
-  for ((i = 0; i < runs; ++i)); do
-    start=$(date +%s%N)
-    "$cxx" -std=c++20 -O0 -I"$root/include" -c "$src" -o "$work/out.o"
-    end=$(date +%s%N)
-    t=$(((end - start) / 1000000))
-    if [[ -z "$best" || $t -lt $best ]]; then best=$t; fi
-  done
-  awk -v ms="$best" 'BEGIN { printf "%.3f", ms / 1000 }'
+compile_s() {  # prints the time of one compile of $1, in seconds
+  local start end
+  start=$(date +%s%N)
+  "$cxx" -std=c++20 -O0 -I"$root/include" -c "$1" -o "$work/out.o"
+  end=$(date +%s%N)
+  awk -v ns="$((end - start))" 'BEGIN { printf "%.3f\n", ns / 1e9 }'
 }
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+best() { sort -g | head -n 1; }
 
-json_s=$(best_of "$work/json_only.cpp")
-consist_s=$(best_of "$work/with_consist.cpp")
-encode_s=$(best_of "$work/encode_only.cpp")
+# The three units take turns, so a change in the machine's load falls on all of them.
+json_samples="" consist_samples="" encode_samples=""
+for ((i = 0; i < runs; ++i)); do
+  json_samples+="$(compile_s "$work/json_only.cpp")"$'\n'
+  consist_samples+="$(compile_s "$work/with_consist.cpp")"$'\n'
+  encode_samples+="$(compile_s "$work/encode_only.cpp")"$'\n'
+done
+json_samples=${json_samples%$'\n'} consist_samples=${consist_samples%$'\n'} encode_samples=${encode_samples%$'\n'}
+json_s=$(median <<<"$json_samples")
+consist_s=$(median <<<"$consist_samples")
+encode_s=$(median <<<"$encode_samples")
 ratio=$(awk -v a="$consist_s" -v b="$json_s" 'BEGIN { printf "%.2f", a / b }')
 encode_ratio=$(awk -v a="$encode_s" -v b="$json_s" 'BEGIN { printf "%.2f", a / b }')
+version=$("$cxx" --version | head -n 1)
 
-echo "compiler: $cxx ($("$cxx" --version | head -n 1)), -O0 -c, best of $runs"
-echo "<boost/json.hpp> alone:                        ${json_s} s"
-echo "<consist.hpp> + 20-field schema_hash + digest: ${consist_s} s  ratio ${ratio} (target < 2.0)"
-echo "consist/encode/* only, same struct:            ${encode_s} s  ratio ${encode_ratio}"
+echo "compiler: $cxx ($version), -O0 -c, median of $runs (best in brackets)"
+echo "<boost/json.hpp> alone:                        ${json_s} s ($(best <<<"$json_samples") s)"
+echo "<consist.hpp> + 20-field schema_hash + digest: ${consist_s} s ($(best <<<"$consist_samples") s)  ratio ${ratio} (target < 2.0)"
+echo "consist/encode/* only, same struct:            ${encode_s} s ($(best <<<"$encode_samples") s)  ratio ${encode_ratio}"
+
+if [[ -n "$json_out" ]]; then
+  list() { paste -sd, - <<<"$1"; }
+  cat >"$json_out" <<JSON
+{
+  "compiler": "$cxx",
+  "version": "${version//\"/\\\"}",
+  "flags": "-std=c++20 -O0 -c",
+  "runs": $runs,
+  "samples_s": {
+    "json_only": [$(list "$json_samples")],
+    "with_consist": [$(list "$consist_samples")],
+    "encode_only": [$(list "$encode_samples")]
+  },
+  "median_s": {"json_only": $json_s, "with_consist": $consist_s, "encode_only": $encode_s}
+}
+JSON
+fi
+
 if ((check)) && awk -v r="$ratio" 'BEGIN { exit !(r >= 2.0) }'; then
   echo "compile-time ratio misses the target" >&2
   exit 1

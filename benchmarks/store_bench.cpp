@@ -155,7 +155,7 @@ void commit_vs_raw(benchmark::State& state) {
   const std::string name = std::string(nosync ? "nosync" : "sync") + (WithBegin ? "_begin" : "");
   auto store = make_store("commit_" + name, D);
   raw_env raw("raw_commit_" + name, nosync);
-  std::uint64_t i = 0;
+  static std::uint64_t i = 0;  // repetitions reopen the same store: new ids every time
   run_record r;
   cache_entry e;
   std::string text;
@@ -190,7 +190,7 @@ void enqueue_flush_vs_raw_batch(benchmark::State& state) {
   constexpr std::size_t group = 1000;
   auto store = make_store("group", durability::sync);
   raw_env raw("raw_group", false);
-  std::uint64_t i = 0;
+  static std::uint64_t i = 0;  // repetitions reopen the same store: new ids every time
   std::vector<run_record> records;
   std::vector<std::pair<std::string, std::string>> texts;
   auto next_group = [&] {
