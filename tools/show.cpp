@@ -1,5 +1,5 @@
-// consist show RUN_ID: the record, its identity, inputs and outputs, and its
-// ten costliest spans.
+// consist show RUN_ID: the record, its identity, inputs and outputs, its
+// ten costliest spans and, for an MPI run, its spans over the ranks.
 
 #include "cli_records.hpp"
 #include "commands.hpp"
@@ -7,6 +7,8 @@
 #include <consist/store/record_codec.hpp>
 
 #include <boost/json/serialize.hpp>
+
+#include <cstdio>
 
 namespace consist::inline v0::cli {
 namespace {
@@ -67,6 +69,38 @@ void print_spans(cli_context& ctx, const run_record& r) {
   table.print(ctx.out, ctx.style);
 }
 
+// An MPI run's spans per site over its ranks (consist/mpi.hpp): each rank's
+// total time and count at the site, as min / mean / max over the ranks, and
+// max / mean, the site's load imbalance (1.00x: perfectly balanced).
+void print_span_ranks(cli_context& ctx, const run_record& r) {
+  if (r.span_ranks.empty()) return;
+  const auto& all = r.span_ranks;  // largest single-rank total first
+  ctx.out << '\n' << ctx.style.bold("spans over ranks") << " (" << all.front().ranks << " ranks; top "
+          << std::min(top_spans, all.size()) << " of " << all.size() << " by the slowest rank's total):\n";
+  text_table table({"NAME", "RANKS IN", "COUNT MIN", "COUNT MEAN", "COUNT MAX", "TOTAL MIN", "TOTAL MEAN",
+                    "TOTAL MAX", "MAX/MEAN", "SLOWEST", "SITE"});
+  const auto ratio = [](double max, double mean) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2fx", mean > 0 ? max / mean : 1.0);
+    return std::string(buf);
+  };
+  for (std::size_t i = 0; i < all.size() && i < top_spans; ++i) {
+    const auto& s = all[i];
+    const double ranks = s.ranks != 0 ? static_cast<double>(s.ranks) : 1.0;
+    const double count_mean = static_cast<double>(s.count_sum) / ranks;
+    const double total_mean = static_cast<double>(s.total_ns_sum) / ranks;
+    char mean[32];
+    std::snprintf(mean, sizeof mean, "%.1f", count_mean);
+    table.add({s.name, std::to_string(s.entered) + "/" + std::to_string(s.ranks), std::to_string(s.count_min), mean,
+               std::to_string(s.count_max), s.timed ? format_ns(static_cast<double>(s.total_ns_min)) : "-",
+               s.timed ? format_ns(total_mean) : "-", s.timed ? format_ns(static_cast<double>(s.total_ns_max)) : "-",
+               s.timed ? ratio(static_cast<double>(s.total_ns_max), total_mean)
+                       : ratio(static_cast<double>(s.count_max), count_mean),
+               "rank " + std::to_string(s.slowest_rank), s.file + ":" + std::to_string(s.line)});
+  }
+  table.print(ctx.out, ctx.style);
+}
+
 int body(cli_context& ctx, std::span<const std::string> args) {
   const auto a = parse_command(spec, args);
   const auto store = ctx.open_for_reading();
@@ -104,6 +138,7 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   print_links(ctx, *store, r, link_direction::input);
   print_links(ctx, *store, r, link_direction::output);
   print_spans(ctx, r);
+  print_span_ranks(ctx, r);
   if (!r.config.is_null()) ctx.out << '\n' << ctx.style.bold("config") << ": " << display_json(r.config) << '\n';
   if (!r.meta.empty()) ctx.out << ctx.style.bold("meta") << ": " << display_json(r.meta) << '\n';
   if (const auto hits = store->hit_counter(r.id))

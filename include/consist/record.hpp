@@ -99,6 +99,27 @@ struct miss_explanation {
   friend bool operator==(const miss_explanation&, const miss_explanation&) = default;
 };
 
+/// One span site over the ranks of an MPI run (consist/mpi.hpp): the
+/// distribution of each rank's total time and count at that site, so load
+/// imbalance shows per site. A rank that never entered the site counts as 0.
+struct span_rank_stat {
+  std::string name;                 // the literal given to the macro
+  std::string file;                 // source file of the call site
+  std::uint32_t line = 0;           // source line of the call site
+  bool timed = true;                // false for CONSIST_COUNT (count only)
+  std::uint32_t ranks = 0;          // ranks of the run (its communicator's size)
+  std::uint32_t entered = 0;        // ranks that entered the site
+  std::uint64_t count_min = 0;      // over ranks: the times a rank entered the site
+  std::uint64_t count_max = 0;
+  std::uint64_t count_sum = 0;
+  std::uint64_t total_ns_min = 0;   // over ranks: a rank's summed duration at the site
+  std::uint64_t total_ns_max = 0;
+  std::uint64_t total_ns_sum = 0;
+  std::uint32_t slowest_rank = 0;   // the rank with the largest total (the largest count when !timed)
+
+  friend bool operator==(const span_rank_stat&, const span_rank_stat&) = default;
+};
+
 /// A run: Consist's Run model plus what the C++ side adds (spans, process).
 struct run_record {
   std::string id;
@@ -129,6 +150,7 @@ struct run_record {
   bool cache_hit = false;
   std::string cache_source;  // on a hit: the run whose result was reused
   std::vector<span_stat> span_stats;
+  std::vector<span_rank_stat> span_ranks;  // an MPI run's spans per site over its ranks; empty otherwise
   std::vector<artifact_link> links;
 
   // The process that ran it, so an abandoned "running" record can be told apart.

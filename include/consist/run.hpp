@@ -54,13 +54,7 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
       return run_result<void>{std::move(rec), load_outputs(store, *lookup.entry), true};
     } else {
       // Restored before the hit is recorded: a hit that cannot restore its value is no hit.
-      if (lookup.entry->value.empty())
-        throw identity_error("run '" + inv.name + "' has the identity of run " + lookup.entry->run_id +
-                                 ", which returned no value",
-                             "a trace, or a step returning void, has the same name, config and inputs",
-                             "give one of them another consist::name / consist::model, or set "
-                             "cache_options{.version = ...} on one of them");
-      R value = deserialize<R>(lookup.entry->value);
+      R value = restore_cached_value<R>(inv.name, *lookup.entry);
       std::string id = choose_run_id(inv, where);
       run_record rec = hit_record(std::move(inv), *lookup.entry, started, std::move(id), where);
       write_hit(store, mode, record_hits, rec);

@@ -11,6 +11,7 @@
 #include <consist/detail/run_id.hpp>
 #include <consist/detail/run_placement.hpp>
 #include <consist/detail/uuid.hpp>
+#include <consist/encode/serialize.hpp>
 #include <consist/explain.hpp>
 #include <consist/record.hpp>
 #include <consist/resolve.hpp>
@@ -180,6 +181,18 @@ run_record hit_record(Inv&& inv, const cache_entry& entry, timestamp started, st
   rec.meta["cache_hit"] = true;
   rec.meta["cache_source"] = entry.run_id;
   return rec;
+}
+
+/// The value a hit restores; an identity_error when the reused run returned
+/// none (a hit that cannot restore its value is no hit).
+template <class R>
+R restore_cached_value(const std::string& name, const cache_entry& entry) {
+  if (entry.value.empty())
+    throw identity_error("run '" + name + "' has the identity of run " + entry.run_id + ", which returned no value",
+                         "a trace, or a step returning void, has the same name, config and inputs",
+                         "give one of them another consist::name / consist::model, or set "
+                         "cache_options{.version = ...} on one of them");
+  return deserialize<R>(entry.value);
 }
 
 /// Writes a hit per record_hits: through the group-commit queue (never a

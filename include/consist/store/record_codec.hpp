@@ -10,6 +10,9 @@
 // in their original order. Decoding is strict: a missing or mistyped field,
 // a bad enum or time, or an unknown field is an integrity_error naming the
 // field and the source. It never trusts its input (it is fuzzed).
+// One exception to "always written": "span_ranks" (an MPI run's spans over
+// its ranks) is written only when it is not empty and read when present, so
+// records without it, older ones included, keep their exact form.
 
 #include <consist/detail/json_fields.hpp>
 #include <consist/error.hpp>
@@ -146,6 +149,42 @@ inline span_stat span_from_json(const boost::json::value& v, std::string path, s
   return s;
 }
 
+inline boost::json::object span_rank_to_json(const span_rank_stat& s) {
+  return {{"name", s.name},
+          {"file", s.file},
+          {"line", s.line},
+          {"timed", s.timed},
+          {"ranks", s.ranks},
+          {"entered", s.entered},
+          {"count_min", s.count_min},
+          {"count_max", s.count_max},
+          {"count_sum", s.count_sum},
+          {"total_ns_min", s.total_ns_min},
+          {"total_ns_max", s.total_ns_max},
+          {"total_ns_sum", s.total_ns_sum},
+          {"slowest_rank", s.slowest_rank}};
+}
+
+inline span_rank_stat span_rank_from_json(const boost::json::value& v, std::string path, std::string_view source) {
+  json_fields f(v, std::move(path), source);
+  span_rank_stat s;
+  s.name = f.string("name");
+  s.file = f.string("file");
+  s.line = static_cast<std::uint32_t>(f.uint64("line", UINT32_MAX));
+  s.timed = f.boolean("timed");
+  s.ranks = static_cast<std::uint32_t>(f.uint64("ranks", UINT32_MAX));
+  s.entered = static_cast<std::uint32_t>(f.uint64("entered", UINT32_MAX));
+  s.count_min = f.uint64("count_min");
+  s.count_max = f.uint64("count_max");
+  s.count_sum = f.uint64("count_sum");
+  s.total_ns_min = f.uint64("total_ns_min");
+  s.total_ns_max = f.uint64("total_ns_max");
+  s.total_ns_sum = f.uint64("total_ns_sum");
+  s.slowest_rank = static_cast<std::uint32_t>(f.uint64("slowest_rank", UINT32_MAX));
+  f.done();
+  return s;
+}
+
 inline boost::json::object link_to_json(const artifact_link& l) {
   return {{"run_id", l.run_id}, {"artifact_id", l.artifact_id}, {"key", l.key}, {"direction", to_string(l.direction)}};
 }
@@ -174,9 +213,8 @@ inline boost::json::value parse_json_text(std::string_view text, std::string_vie
   return v;
 }
 
-}  // namespace detail
-
-inline boost::json::object record_to_json(const run_record& r) {
+// The fields every record has (all but span_ranks).
+inline boost::json::object record_fields_to_json(const run_record& r) {
   boost::json::array spans, links;
   spans.reserve(r.span_stats.size());
   for (const auto& s : r.span_stats) spans.emplace_back(detail::span_to_json(s));
@@ -216,6 +254,19 @@ inline boost::json::object record_to_json(const run_record& r) {
           {"boot_id", r.boot_id}};
 }
 
+}  // namespace detail
+
+inline boost::json::object record_to_json(const run_record& r) {
+  boost::json::object o = detail::record_fields_to_json(r);
+  if (!r.span_ranks.empty()) {
+    boost::json::array ranks;
+    ranks.reserve(r.span_ranks.size());
+    for (const auto& s : r.span_ranks) ranks.emplace_back(detail::span_rank_to_json(s));
+    o["span_ranks"] = std::move(ranks);
+  }
+  return o;
+}
+
 /// Decodes a record; `extra_keys` are top-level fields the caller reads itself.
 inline run_record record_from_json(const boost::json::value& v, std::string_view source,
                                    std::span<const std::string_view> extra_keys = {}) {
@@ -251,6 +302,13 @@ inline run_record record_from_json(const boost::json::value& v, std::string_view
   r.span_stats.reserve(spans.size());
   for (std::size_t i = 0; i < spans.size(); ++i)
     r.span_stats.push_back(detail::span_from_json(spans[i], "span_stats[" + std::to_string(i) + "]", source));
+  if (const auto* ranks = f.if_present("span_ranks")) {
+    if (!ranks->is_array()) f.fail("span_ranks", "an array", *ranks);
+    const auto& a = ranks->get_array();
+    r.span_ranks.reserve(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i)
+      r.span_ranks.push_back(detail::span_rank_from_json(a[i], "span_ranks[" + std::to_string(i) + "]", source));
+  }
   const auto& links = f.array("links");
   r.links.reserve(links.size());
   for (std::size_t i = 0; i < links.size(); ++i)
