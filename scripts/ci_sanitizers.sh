@@ -16,7 +16,7 @@ stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(asan tsan fuzz)
 
 # Tests that compile, configure or install code rather than run it.
-not_runtime='^(compile_fail|header|consumer|docs|code_identity|spans)\.|^reliability\.capacity$'
+not_runtime='^(compile_fail|header|header_separate|consumer|docs|code_identity|spans)\.|^reliability\.capacity$'
 concurrent='^(reliability\.(concurrency|crash)|unit\.(store|lmdb|tracker|spans|trace|scenario))$'
 
 configure() {  # configure DIR EXTRA-CMAKE-ARGS...

@@ -51,7 +51,7 @@ def rate(stem, name):
 
 
 def compile_median(compiler, unit):
-    index = {"with_consist": 0, "json_only": 1, "encode_only": 2}[unit]
+    index = {"with_consist": 0, "json_only": 1, "encode_only": 2, "with_consist_separate": 5}[unit]
     return lambda r: r.compile_time(compiler)[index] * 1e9
 
 
@@ -69,6 +69,15 @@ CLAIMS = [
         "`<boost/json.hpp>` alone", ("<", 2.0)),
     Row("compile_clang", "compile time: the same (clang++)", "`CXX=clang++ benchmarks/compile_time.sh`", "time",
         compile_median("clang", "with_consist"), compile_median("clang", "json_only"),
+        "`<boost/json.hpp>` alone", ("<", 2.0)),
+    Row("compile_separate_gcc",
+        "compile time, separately compiled (`CONSIST_SEPARATE_COMPILATION`): the same unit (g++)",
+        "`benchmarks/compile_time.sh` (-O0 -c)", "time",
+        compile_median("gcc", "with_consist_separate"), compile_median("gcc", "json_only"),
+        "`<boost/json.hpp>` alone", ("<", 2.0)),
+    Row("compile_separate_clang", "compile time, separately compiled: the same unit (clang++)",
+        "`CXX=clang++ benchmarks/compile_time.sh`", "time",
+        compile_median("clang", "with_consist_separate"), compile_median("clang", "json_only"),
         "`<boost/json.hpp>` alone", ("<", 2.0)),
     Row("fingerprint", "content fingerprint of a 1 GiB file, page cache warm", "`fingerprint_bench` (real time)",
         "throughput", rate("fingerprint", "consist_fingerprint_full"), rate("fingerprint", "sha256sum_process"),

@@ -117,10 +117,14 @@ class Results:
         return max((len(s["reps"]) for s in runs.values()), default=0)
 
     def compile_time(self, compiler):
-        """(median seconds of with_consist, of json_only, of encode_only, runs) for compile_<compiler>.json."""
+        """(median seconds of with_consist, of json_only, of encode_only, runs, compiler version, of
+        with_consist_separate) for compile_<compiler>.json."""
         data = self._json("compile_" + compiler)
         m = data["median_s"]
-        return m["with_consist"], m["json_only"], m["encode_only"], data["runs"], data["version"]
+        if "with_consist_separate" not in m:
+            raise Missing(f"compile_{compiler}.json has no separately compiled measurement")
+        return (m["with_consist"], m["json_only"], m["encode_only"], data["runs"], data["version"],
+                m["with_consist_separate"])
 
 
 def median(values):

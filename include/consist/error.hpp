@@ -3,29 +3,24 @@
 // "Problem / Likely cause / Suggested fix", so that a user who meets it in a
 // log days into a simulation campaign knows what to do without the source.
 
+#include <consist/detail/config.hpp>
+
 #include <stdexcept>
 #include <string>
-#include <utility>
 
 namespace consist::inline v0 {
 
 /// Base of every exception consist throws. what() is the three-part message.
 class error : public std::runtime_error {
  public:
-  error(std::string problem, std::string likely_cause, std::string suggested_fix)
-      : std::runtime_error(compose(problem, likely_cause, suggested_fix)),
-        problem_(std::move(problem)),
-        likely_cause_(std::move(likely_cause)),
-        suggested_fix_(std::move(suggested_fix)) {}
+  CONSIST_DECL error(std::string problem, std::string likely_cause, std::string suggested_fix);
 
   const std::string& problem() const noexcept { return problem_; }
   const std::string& likely_cause() const noexcept { return likely_cause_; }
   const std::string& suggested_fix() const noexcept { return suggested_fix_; }
 
  private:
-  static std::string compose(const std::string& p, const std::string& c, const std::string& f) {
-    return "Problem: " + p + "\nLikely cause: " + c + "\nSuggested fix: " + f;
-  }
+  CONSIST_DECL static std::string compose(const std::string& p, const std::string& c, const std::string& f);
   std::string problem_;
   std::string likely_cause_;
   std::string suggested_fix_;
@@ -71,3 +66,7 @@ class output_error : public error {
 };
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/error.ipp>
+#endif

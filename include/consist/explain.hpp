@@ -3,12 +3,9 @@
 // differ from the nearest earlier completed run of the same model, the config
 // fields that changed and the inputs that changed.
 
-#include <consist/encode/reflect.hpp>
+#include <consist/detail/config.hpp>
 #include <consist/record.hpp>
 
-#include <algorithm>
-#include <cstddef>
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,69 +15,19 @@ namespace consist::inline v0 {
 /// The identity components that differ between two runs, by name:
 /// code, config, inputs, identity_inputs, adapter, year, iteration,
 /// cache_epoch, cache_version, model.
-inline std::vector<std::string> changed_components(const identity_components& now,
-                                                   const identity_components& before) {
-  std::vector<std::string> out;
-  if (now.code_hash != before.code_hash) out.emplace_back("code");
-  if (now.config_hash != before.config_hash) out.emplace_back("config");
-  if (now.input_hash != before.input_hash) out.emplace_back("inputs");
-  if (now.identity_inputs != before.identity_inputs) out.emplace_back("identity_inputs");
-  if (now.adapter_name != before.adapter_name || now.adapter_version != before.adapter_version)
-    out.emplace_back("adapter");
-  if (now.model != before.model) out.emplace_back("model");
-  if (now.year != before.year) out.emplace_back("year");
-  if (now.iteration != before.iteration) out.emplace_back("iteration");
-  if (now.cache_epoch != before.cache_epoch) out.emplace_back("cache_epoch");
-  if (now.cache_version != before.cache_version) out.emplace_back("cache_version");
-  return out;
-}
+CONSIST_DECL std::vector<std::string> changed_components(const identity_components& now,
+                                                         const identity_components& before);
 
 /// Keys present in one map and not the other, or with different values.
-inline std::vector<std::string> changed_keys(const std::vector<std::pair<std::string, std::string>>& now,
-                                             const std::vector<std::pair<std::string, std::string>>& before) {
-  const std::map<std::string, std::string> a(now.begin(), now.end());
-  const std::map<std::string, std::string> b(before.begin(), before.end());
-  std::vector<std::string> out;
-  for (const auto& [k, v] : a) {
-    const auto it = b.find(k);
-    if (it == b.end() || it->second != v) out.push_back(k);
-  }
-  for (const auto& [k, v] : b)
-    if (!a.contains(k)) out.push_back(k);
-  std::sort(out.begin(), out.end());
-  return out;
-}
+CONSIST_DECL std::vector<std::string> changed_keys(const std::vector<std::pair<std::string, std::string>>& now,
+                                                   const std::vector<std::pair<std::string, std::string>>& before);
 
 /// The explanation of `now` against candidate earlier runs (newest first): the
 /// nearest is the one with the fewest differing components (the newest on a tie).
-inline miss_explanation explain_against(const run_record& now, const std::vector<run_record>& earlier) {
-  miss_explanation e;
-  if (earlier.empty()) {
-    e.reason = "no earlier completed run of model '" + now.model_name + "'";
-    return e;
-  }
-  const run_record* nearest = nullptr;
-  std::vector<std::string> best;
-  for (const run_record& r : earlier) {
-    auto diff = changed_components(now.identity, r.identity);
-    if (nearest == nullptr || diff.size() < best.size()) {
-      nearest = &r;
-      best = std::move(diff);
-    }
-  }
-  e.nearest_run_id = nearest->id;
-  e.changed_components = best;
-  if (std::find(best.begin(), best.end(), "config") != best.end())
-    e.changed_config_fields = changed_keys(now.config_fields, nearest->config_fields);
-  if (std::find(best.begin(), best.end(), "inputs") != best.end())
-    e.changed_inputs = changed_keys(now.identity.inputs, nearest->identity.inputs);
-  if (best.empty()) {
-    e.reason = "identical to run " + nearest->id;
-  } else {
-    e.reason = "differs from run " + nearest->id + " in";
-    for (std::size_t i = 0; i < best.size(); ++i) e.reason += (i == 0 ? " " : ", ") + best[i];
-  }
-  return e;
-}
+CONSIST_DECL miss_explanation explain_against(const run_record& now, const std::vector<run_record>& earlier);
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/explain.ipp>
+#endif

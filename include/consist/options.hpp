@@ -5,6 +5,7 @@
 // message names the option to use instead. See detail/option_checks.hpp for the
 // pack rules (known types only, each at most once).
 
+#include <consist/detail/config.hpp>
 #include <consist/error.hpp>
 #include <consist/record.hpp>
 
@@ -30,9 +31,7 @@ inline constexpr bool always_false = false;
 // Reached only when a constant option value is invalid: in a constant
 // expression (a constexpr options object) the call is a compile error whose
 // diagnostic quotes the line below it; at run time it throws usage_error.
-[[noreturn]] inline void invalid_option(const char* problem, const char* fix) {
-  throw usage_error(problem, "two option values that cannot both take effect", fix);
-}
+[[noreturn]] CONSIST_DECL void invalid_option(const char* problem, const char* fix);
 }  // namespace detail
 
 // ---- cache_options ----------------------------------------------------------
@@ -243,3 +242,7 @@ struct inject_context {
 }  // namespace consist::inline v0
 
 #include <consist/detail/option_checks.hpp>
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/options.ipp>
+#endif

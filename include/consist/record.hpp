@@ -2,12 +2,12 @@
 // What a run leaves behind: the run record (Consist's Run model), its
 // identity components, the miss explanation, artifacts, and run_result<R>.
 
+#include <consist/detail/config.hpp>
 #include <consist/span_stat.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -165,12 +165,7 @@ struct run_record {
   const identity_components& identity_summary() const noexcept { return identity; }
 
   /// The spans of this run, most total time first.
-  std::vector<span_stat> spans() const {
-    auto out = span_stats;
-    std::stable_sort(out.begin(), out.end(),
-                     [](const span_stat& a, const span_stat& b) { return a.total_ns > b.total_ns; });
-    return out;
-  }
+  CONSIST_DECL std::vector<span_stat> spans() const;
 
   friend bool operator==(const run_record&, const run_record&) = default;
 };
@@ -192,3 +187,7 @@ struct run_result<void> {
 };
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/record.ipp>
+#endif

@@ -4,6 +4,7 @@
 // resolve_invocation(), so option validation and identity composition cannot
 // drift between them.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/option_access.hpp>
 #include <consist/detail/validate.hpp>
 #include <consist/encode/canonical.hpp>
@@ -44,14 +45,7 @@ struct resolution_context {
 
   /// Fills default_code from code_version (or detection); leaves it empty when
   /// that fails, so that the error is raised by the run that needs it.
-  void precompute_code_identity() {
-    try {
-      default_code = current_code_identity(code_version);
-      default_code_digest = default_code->digest();
-    } catch (const error&) {
-      default_code.reset();
-    }
-  }
+  CONSIST_DECL void precompute_code_identity();
 };
 
 /// Everything a run/trace needs, validated, with its identity computed.
@@ -79,34 +73,13 @@ namespace detail {
 /// The artifact's contribution to an input hash: an artifact some run
 /// produced is named by that run's signature and its key (so a change
 /// upstream changes every run downstream); any other by its fingerprint.
-inline digest128 artifact_input_digest(const artifact& a) {
-  hash_sink sink;
-  if (!a.producing_signature.empty()) {
-    encode(sink, std::string("consist.input.produced"));
-    encode(sink, a.producing_signature);
-    encode(sink, a.key);
-  } else {
-    encode(sink, std::string("consist.input.file"));
-    encode(sink, a.fingerprint_strategy);
-    encode(sink, a.fingerprint);
-  }
-  return sink.finish();
-}
+CONSIST_DECL digest128 artifact_input_digest(const artifact& a);
 
 // Plain files are named by their fingerprint; the mode is part of it, so a
 // content digest never equals a size+mtime digest.
-inline digest128 file_input_digest(const fingerprint& fp) {
-  hash_sink sink;
-  encode(sink, std::string("consist.input.file"));
-  encode(sink, std::string(fp.mode == hashing_mode::full ? "content" : "fast"));
-  encode(sink, to_hex(fp.digest));
-  return sink.finish();
-}
+CONSIST_DECL digest128 file_input_digest(const fingerprint& fp);
 
-inline std::filesystem::path artifact_path(const artifact& a, const std::filesystem::path& run_dir) {
-  const std::filesystem::path loc(a.location);
-  return loc.is_absolute() ? loc : run_dir / loc;
-}
+CONSIST_DECL std::filesystem::path artifact_path(const artifact& a, const std::filesystem::path& run_dir);
 
 template <class Item>
 std::pair<std::string, digest128> identity_item_digest(const Item& item, hashing_mode mode) {
@@ -249,3 +222,7 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
 }
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/resolve.ipp>
+#endif

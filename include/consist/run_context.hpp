@@ -3,7 +3,7 @@
 // are and where to write its outputs. Injected when fn declares a
 // consist::run_context& parameter.
 
-#include <consist/detail/validate.hpp>
+#include <consist/detail/config.hpp>
 #include <consist/error.hpp>
 
 #include <boost/json/object.hpp>
@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace consist::inline v0 {
@@ -23,13 +22,8 @@ class run_context {
     std::filesystem::path path;
   };
 
-  run_context(std::string run_id, std::string model, std::filesystem::path output_dir,
-              std::vector<input_location> inputs, std::vector<std::string> declared_outputs)
-      : run_id_(std::move(run_id)),
-        model_(std::move(model)),
-        output_dir_(std::move(output_dir)),
-        inputs_(std::move(inputs)),
-        declared_outputs_(std::move(declared_outputs)) {}
+  CONSIST_DECL run_context(std::string run_id, std::string model, std::filesystem::path output_dir,
+                           std::vector<input_location> inputs, std::vector<std::string> declared_outputs);
 
   const std::string& run_id() const noexcept { return run_id_; }
   const std::string& model() const noexcept { return model_; }
@@ -40,22 +34,11 @@ class run_context {
   /// Where to write output `key` (its parent folders are created). A key
   /// that was not declared in consist::outputs{...} is an undeclared output,
   /// handled by output_policy_options::mismatch after the step.
-  std::filesystem::path output_path(std::string_view key) const {
-    detail::validate_key("output", key);
-    std::filesystem::path p = output_dir_ / std::filesystem::path(std::string(key));
-    std::filesystem::create_directories(p.parent_path());
-    return p;
-  }
+  CONSIST_DECL std::filesystem::path output_path(std::string_view key) const;
 
   /// Where input `key` is; a key that was not given in consist::inputs{...}
   /// is a not_found_error.
-  const std::filesystem::path& input_path(std::string_view key) const {
-    for (const auto& in : inputs_)
-      if (in.key == key) return in.path;
-    throw not_found_error("run_context::input_path(\"" + std::string(key) + "\"): no input has that key",
-                          "the key is misspelt, or the input was not passed to this run",
-                          "pass it in consist::inputs{{\"" + std::string(key) + "\", path}}");
-  }
+  CONSIST_DECL const std::filesystem::path& input_path(std::string_view key) const;
 
   const std::vector<std::string>& declared_outputs() const noexcept { return declared_outputs_; }
 
@@ -73,3 +56,7 @@ class run_context {
 };
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/run_context.ipp>
+#endif

@@ -57,6 +57,7 @@
 // instantiation of a function with a span is a site of its own); sites beyond
 // that count nowhere and make every finish() throw consist::usage_error.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/span_clock.hpp>
 #include <consist/detail/span_registry.hpp>
 #include <consist/detail/span_scope.hpp>
@@ -66,7 +67,6 @@
 
 #include <memory>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace consist::inline v0 {
@@ -88,18 +88,10 @@ inline std::string_view span_clock_source() { return detail::span_clock().source
 class span_collection {
  public:
   /// Starts collecting. Throws usage_error when CONSIST_TRACING is invalid.
-  span_collection() : state_(std::make_unique<detail::span_collection_state>()) {
-    detail::span_registry::instance().begin(*state_);
-  }
+  CONSIST_DECL span_collection();
 
   span_collection(span_collection&&) noexcept = default;
-  span_collection& operator=(span_collection&& other) noexcept {
-    if (this != &other) {
-      abandon();
-      state_ = std::move(other.state_);
-    }
-    return *this;
-  }
+  CONSIST_DECL span_collection& operator=(span_collection&& other) noexcept;
   span_collection(const span_collection&) = delete;
   span_collection& operator=(const span_collection&) = delete;
   ~span_collection() { abandon(); }
@@ -109,23 +101,10 @@ class span_collection {
 
   /// Stops collecting and returns the sites hit, longest total first.
   /// Throws usage_error when the process had more sites than fit.
-  [[nodiscard]] std::vector<span_stat> finish() {
-    if (!state_) {
-      throw usage_error("span_collection::finish() was called on a collection that is not collecting",
-                        "finish() was already called on it, or it was moved from",
-                        "call finish() once per collection; construct a new span_collection for the "
-                        "next run");
-    }
-    std::vector<span_stat> stats = detail::span_registry::instance().end(*state_);
-    state_.reset();
-    return stats;
-  }
+  [[nodiscard]] CONSIST_DECL std::vector<span_stat> finish();
 
  private:
-  void abandon() noexcept {
-    if (state_) detail::span_registry::instance().abandon(*state_);
-    state_.reset();
-  }
+  CONSIST_DECL void abandon() noexcept;
 
   std::unique_ptr<detail::span_collection_state> state_;
 };
@@ -170,4 +149,8 @@ class span_collection {
     ::consist::detail::span_count_hit(consist_count_handle_##id);                                 \
   } while (false)
 
+#endif
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/spans.ipp>
 #endif

@@ -39,6 +39,7 @@
 // through it (the outputs logged so far stay linked to the failed run),
 // otherwise like finish() but never throwing (call finish() to see errors).
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/option_access.hpp>
 #include <consist/detail/run_lifecycle.hpp>
 #include <consist/detail/run_placement.hpp>
@@ -68,9 +69,7 @@ class trace_scope {
   trace_scope& operator=(trace_scope&&) = delete;  // would have to end this trace first: say so with finish()
   trace_scope(const trace_scope&) = delete;
   trace_scope& operator=(const trace_scope&) = delete;
-  ~trace_scope() {
-    if (s_) s_->end_in_destructor();
-  }
+  CONSIST_DECL ~trace_scope();
 
   /// Whether an identical completed run exists (false after a demotion).
   bool cached() const { return state().cached(); }
@@ -109,12 +108,7 @@ class trace_scope {
   const run_record& fail(std::exception_ptr e) { return state().fail(detail::describe_exception(e)); }
 
  private:
-  detail::trace_state& state() const {
-    if (!s_)
-      throw usage_error("a consist::trace_scope was used after it was moved from",
-                        "the trace now lives in the object it was moved to", "use that object");
-    return *s_;
-  }
+  CONSIST_DECL detail::trace_state& state() const;
   std::unique_ptr<detail::trace_state> s_;
 };
 
@@ -145,3 +139,7 @@ trace_scope trace(std::string_view name, const Opts&... opts) {
 }
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/trace.ipp>
+#endif

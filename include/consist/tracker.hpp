@@ -3,13 +3,13 @@
 // process. A tracker registers itself as the active tracker while it lives,
 // so consist::run(fn, ...) uses the innermost live one.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/run_placement.hpp>
 #include <consist/error.hpp>
 #include <consist/identity/fingerprint.hpp>
 #include <consist/resolve.hpp>
 #include <consist/store/store.hpp>
 
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -59,38 +59,13 @@ struct tracker_stack {
 
 class tracker {
  public:
-  explicit tracker(tracker_config cfg = {}) : cfg_(std::move(cfg)) {
-    cfg_.run_dir = std::filesystem::absolute(cfg_.run_dir);
-    store_options so;
-    so.path = cfg_.store;
-    so.durability = cfg_.durability;
-    if (cfg_.initial_map_size != 0) so.initial_map_size = cfg_.initial_map_size;
-    store_ = run_store::open(so);
-    resolution_.hashing = cfg_.hashing;
-    resolution_.code_version = cfg_.code_version;
-    resolution_.run_dir = cfg_.run_dir;
-    resolution_.precompute_code_identity();
-    auto& s = detail::tracker_stack::instance();
-    std::lock_guard lock(s.mutex);
-    s.stack.push_back(this);
-  }
+  CONSIST_DECL explicit tracker(tracker_config cfg = {});
 
   tracker(const tracker&) = delete;
   tracker& operator=(const tracker&) = delete;
 
   /// Writes the queued cache-hit records, then leaves the active stack.
-  ~tracker() {
-    {
-      auto& s = detail::tracker_stack::instance();
-      std::lock_guard lock(s.mutex);
-      s.stack.erase(std::remove(s.stack.begin(), s.stack.end(), this), s.stack.end());
-    }
-    try {
-      store_->flush();
-    } catch (...) {
-      // A destructor cannot throw; call flush() before destruction to see the error.
-    }
-  }
+  CONSIST_DECL ~tracker();
 
   /// Runs fn as a tracked, cached step. See consist::run.
   template <class Adapter = reflect_adapter, class Fn, class... Opts>
@@ -132,19 +107,14 @@ class tracker {
 };
 
 /// The innermost live tracker; a usage_error when there is none.
-inline tracker& active_tracker() {
-  auto& s = detail::tracker_stack::instance();
-  std::lock_guard lock(s.mutex);
-  if (s.stack.empty())
-    throw usage_error("consist::run / consist::trace was called with no live consist::tracker",
-                      "no tracker was created, or it was destroyed before this call",
-                      "create one first: consist::tracker t{consist::tracker_config{.store = \".consist\"}}; "
-                      "or call t.run(...) on a tracker");
-  return *s.stack.back();
-}
+CONSIST_DECL tracker& active_tracker();
 
 }  // namespace consist::inline v0
 
 #include <consist/run.hpp>
 #include <consist/trace.hpp>
 #include <consist/scenario.hpp>
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/impl/tracker.ipp>
+#endif

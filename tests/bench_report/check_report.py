@@ -29,6 +29,8 @@ CLAIMS = [
     "SipHash-2-4-64, 1 MiB",
     "schema hash and digest of a 20-field struct (g++)",
     "compile time: the same (clang++)",
+    "separately compiled (`CONSIST_SEPARATE_COMPILATION`): the same unit (g++)",
+    "separately compiled: the same unit (clang++)",
     "content fingerprint of a 1 GiB file",
     "an enabled `CONSIST_SPAN`",
     "cache hit as the caller sees it, store of 1e3 runs",

@@ -1,5 +1,6 @@
 # Configures, builds and runs the consumer project against consist, either from
-# an install prefix (MODE=install) or through add_subdirectory.
+# an install prefix (MODE=install) or through add_subdirectory (MODE=subdirectory
+# links the header-only consist::consist, MODE=separate consist::compiled).
 file(REMOVE_RECURSE ${WORK_DIR})
 function(run)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc)
@@ -14,9 +15,9 @@ if(MODE STREQUAL "install")
   run(${CMAKE_COMMAND} --install ${WORK_DIR}/lib --prefix ${WORK_DIR}/prefix)
   run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/app -G ${GENERATOR}
       -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
-else()
+else()  # subdirectory, or separate: add_subdirectory and link consist::compiled
   run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/app -G ${GENERATOR}
-      -DCONSUMER_MODE=subdirectory -DCONSIST_SOURCE_DIR=${SOURCE_DIR})
+      -DCONSUMER_MODE=${MODE} -DCONSIST_SOURCE_DIR=${SOURCE_DIR})
 endif()
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/app)
 run(${WORK_DIR}/app/consumer)

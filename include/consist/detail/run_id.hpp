@@ -2,35 +2,17 @@
 // Run ids: "<name>_<8 hex>". The suffix is random; the store refuses to
 // reuse an id, and the caller draws again (32 bits collide in large stores).
 
-#include <cstdint>
-#include <random>
+#include <consist/detail/config.hpp>
+
 #include <string>
 #include <string_view>
 
-#include <unistd.h>
-
 namespace consist::inline v0::detail {
 
-inline std::uint64_t random_u64() {
-  // Re-seeded after fork(): parent and child must not draw the same ids.
-  thread_local pid_t seeded_for = 0;
-  thread_local std::mt19937_64 gen;
-  if (seeded_for != ::getpid()) {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), static_cast<unsigned>(::getpid())};
-    gen.seed(seq);
-    seeded_for = ::getpid();
-  }
-  return gen();
-}
-
-inline std::string make_run_id(std::string_view name) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string id(name);
-  id += '_';
-  const auto r = random_u64();
-  for (int i = 7; i >= 0; --i) id += digits[(r >> (4 * i)) & 15];
-  return id;
-}
+CONSIST_DECL std::string make_run_id(std::string_view name);
 
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/run_id.ipp>
+#endif

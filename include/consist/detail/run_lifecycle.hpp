@@ -5,22 +5,18 @@
 //           -> (miss) executing_run: explanation, input links, begin_run,
 //              outputs, then complete() or fail(): commit + snapshot.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/option_access.hpp>
-#include <consist/detail/outputs.hpp>
 #include <consist/detail/process_info.hpp>
-#include <consist/detail/run_id.hpp>
 #include <consist/detail/run_placement.hpp>
-#include <consist/detail/uuid.hpp>
 #include <consist/encode/serialize.hpp>
-#include <consist/explain.hpp>
+#include <consist/identity/fingerprint.hpp>
 #include <consist/record.hpp>
 #include <consist/resolve.hpp>
 #include <consist/run_context.hpp>
 #include <consist/spans.hpp>
-#include <consist/store/snapshot.hpp>
 #include <consist/store/store.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -38,27 +34,13 @@ namespace consist::inline v0::detail {
 
 inline timestamp now() { return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()); }
 
-inline std::string describe_exception(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return ex.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
+CONSIST_DECL std::string describe_exception(std::exception_ptr e);
 
 /// An explicit run_id wins; a scenario step is "{header id}.{step}.{name}"
 /// (unique within its scenario, also for one name in a loop); otherwise
 /// "{name}_{8 random hex}".
-inline std::string step_run_id(const run_placement& where, std::string_view name) {
-  return where.parent_run_id + "." + std::to_string(where.step) + "." + std::string(name);
-}
-inline std::string choose_run_id(const resolved_invocation& inv, const run_placement& where) {
-  if (!inv.run_id.empty()) return inv.run_id;
-  if (where.parent_run_id.empty()) return make_run_id(inv.name);
-  return step_run_id(where, inv.name);
-}
+CONSIST_DECL std::string step_run_id(const run_placement& where, std::string_view name);
+CONSIST_DECL std::string choose_run_id(const resolved_invocation& inv, const run_placement& where);
 
 template <class Inv>
 concept invocation_ref = std::same_as<std::remove_cvref_t<Inv>, resolved_invocation>;
@@ -123,27 +105,10 @@ scope_start start_scope(const resolution_context& ctx, std::string_view scope_na
 
 /// On a hit with cache_validation::eager: the first cached output that is
 /// missing or whose fingerprint changed, as a reason; empty when all are intact.
-inline std::string stale_output(const run_store& store, const cache_entry& entry,
-                                const std::filesystem::path& run_dir) {
-  for (const auto& [key, id] : entry.outputs) {
-    const auto a = store.get_artifact(id);
-    if (!a) return "cached output '" + key + "' has no artifact record";
-    const auto p = artifact_path(*a, run_dir);
-    std::error_code ec;
-    if (!std::filesystem::exists(p, ec)) return "cached output '" + key + "' is missing at " + p.string();
-    const auto mode = a->fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
-    if (to_hex(fingerprint_path(p, mode).digest) != a->fingerprint)
-      return "cached output '" + key + "' changed since run " + entry.run_id;
-  }
-  return {};
-}
+CONSIST_DECL std::string stale_output(const run_store& store, const cache_entry& entry,
+                                      const std::filesystem::path& run_dir);
 
-inline std::map<std::string, artifact> load_outputs(const run_store& store, const cache_entry& entry) {
-  std::map<std::string, artifact> out;
-  for (const auto& [key, id] : entry.outputs)
-    if (auto a = store.get_artifact(id)) out.emplace(key, std::move(*a));
-  return out;
-}
+CONSIST_DECL std::map<std::string, artifact> load_outputs(const run_store& store, const cache_entry& entry);
 
 /// The outcome of the signature lookup: the entry to reuse, or on a miss a
 /// reason that prefixes the explanation (empty when it is a plain miss).
@@ -152,22 +117,8 @@ struct cache_lookup {
   std::string why;
 };
 
-inline cache_lookup look_up(const run_store& store, const resolved_invocation& inv,
-                            const std::filesystem::path& run_dir) {
-  cache_lookup l;
-  if (inv.mode == cache_mode::overwrite) {
-    l.why = "cache_options{.mode = overwrite}: always executes";
-    return l;
-  }
-  l.entry = store.find_cached(inv.signature);
-  if (l.entry && inv.validate == cache_validation::eager) {
-    if (auto stale = stale_output(store, *l.entry, run_dir); !stale.empty()) {
-      l.entry.reset();
-      l.why = stale + " (eager validation)";
-    }
-  }
-  return l;
-}
+CONSIST_DECL cache_lookup look_up(const run_store& store, const resolved_invocation& inv,
+                                  const std::filesystem::path& run_dir);
 
 /// The record a hit leaves (status completed, meta cache_hit / cache_source).
 template <invocation_ref Inv>
@@ -197,62 +148,30 @@ R restore_cached_value(const std::string& name, const cache_entry& entry) {
 
 /// Writes a hit per record_hits: through the group-commit queue (never a
 /// disk sync on the caller's path), as a reuse counter, or not at all.
-inline void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec) {
-  if (mode == cache_mode::readonly) return;
-  if (record_hits == hit_recording::full) store.enqueue(run_record(rec));
-  else if (record_hits == hit_recording::count) store.count_hit(rec.cache_source, *rec.ended_at);
-}
+CONSIST_DECL void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec);
 
 /// A plain input file as an artifact whose id derives from its location and
 /// fingerprint, so the same file read by many runs is one artifact.
-inline artifact input_file_artifact(const run_store& store, const std::string& key, const std::filesystem::path& p,
-                                    const std::filesystem::path& run_dir, const fingerprint& fp, timestamp when) {
-  artifact a = make_artifact(key, p, run_dir, fp);
-  a.created_at = when;
-  a.id = name_uuid(store.namespace_uuid(), "file:" + a.location + "#" + a.fingerprint_strategy + ":" + a.fingerprint);
-  return a;
-}
+CONSIST_DECL artifact input_file_artifact(const run_store& store, const std::string& key,
+                                          const std::filesystem::path& p, const std::filesystem::path& run_dir,
+                                          const fingerprint& fp, timestamp when);
 
 /// A run's own output folder: {run_dir}/outputs/{model}/{run_id}.
-inline std::filesystem::path output_dir_of(const std::filesystem::path& run_dir, const std::string& model,
-                                           const std::string& run_id) {
-  return run_dir / "outputs" / model / run_id;
-}
+CONSIST_DECL std::filesystem::path output_dir_of(const std::filesystem::path& run_dir, const std::string& model,
+                                                 const std::string& run_id);
 
 /// What a step sees: its id, its inputs' locations, where to write.
-inline run_context context_of(const resolved_invocation& inv, const std::filesystem::path& run_dir,
-                              const std::string& run_id) {
-  std::vector<run_context::input_location> locations;
-  for (const auto& in : inv.inputs) locations.push_back({in.key, in.path});
-  return run_context(run_id, inv.model, output_dir_of(run_dir, inv.model, run_id), std::move(locations),
-                     inv.output_keys);
-}
+CONSIST_DECL run_context context_of(const resolved_invocation& inv, const std::filesystem::path& run_dir,
+                                    const std::string& run_id);
 
 /// The spans of one executing run: collected from construction until taken.
 class run_spans {
  public:
-  explicit run_spans(bool on) {
-    if (on) collection_.emplace();
-  }
+  CONSIST_DECL explicit run_spans(bool on);
   /// Moves the spans into the record; throws usage_error when sites overflowed.
-  void take_into(run_record& rec) {
-    if (!collection_) return;
-    span_collection c = std::move(*collection_);
-    collection_.reset();
-    rec.span_stats = c.finish();
-  }
+  CONSIST_DECL void take_into(run_record& rec);
   /// The same on a failure path: the failure record matters more than its timings.
-  void take_into_nothrow(run_record& rec) noexcept {
-    try {
-      take_into(rec);
-    } catch (const std::exception& ex) {
-      try {
-        rec.meta["spans_error"] = ex.what();
-      } catch (...) {
-      }
-    } catch (...) {
-    }
-  }
+  CONSIST_DECL void take_into_nothrow(run_record& rec) noexcept;
 
  private:
   std::optional<span_collection> collection_;
@@ -263,20 +182,8 @@ class run_spans {
 /// one commit and a snapshot (nothing is written in cache_mode::readonly).
 class executing_run {
  public:
-  executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv, run_record rec,
-                std::string_view why)
-      : store_(&store),
-        run_dir_(std::move(run_dir)),
-        writes_(inv.mode != cache_mode::readonly),
-        signature_(inv.signature),
-        rec_(std::move(rec)) {
-    explain(inv, why);
-    for (const auto& in : inv.inputs) {
-      if (in.upstream) link_input(in.key, *in.upstream, false);
-      else link_input(in.key, input_file_artifact(store, in.key, in.path, run_dir_, *in.file, rec_.started_at), true);
-    }
-    if (writes_) begin(inv);
-  }
+  CONSIST_DECL executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv,
+                             run_record rec, std::string_view why);
 
   run_record& record() noexcept { return rec_; }
   const run_record& record() const noexcept { return rec_; }
@@ -286,111 +193,35 @@ class executing_run {
   // and the store refuses to reuse it, so draw again. A given id (run_id{...})
   // or a scenario step id is deterministic: a clash there is the caller's
   // error and begin_run reports it.
-  void begin(const resolved_invocation& inv) {
-    const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
-    if (!generated) return store_->begin_run(rec_);
-    while (!store_->try_begin_run(rec_)) {
-      rec_.id = make_run_id(inv.name);
-      for (auto& l : rec_.links) l.run_id = rec_.id;
-    }
-  }
+  CONSIST_DECL void begin(const resolved_invocation& inv);
 
   std::filesystem::path output_dir() const { return output_dir_of(run_dir_, rec_.model_name, rec_.id); }
 
   /// Links an input; `introduces` stores the artifact record with the run.
-  void link_input(const std::string& key, const artifact& a, bool introduces) {
-    rec_.links.push_back({rec_.id, a.id, key, link_direction::input});
-    if (introduces) artifacts_.push_back(a);
-  }
+  CONSIST_DECL void link_input(const std::string& key, const artifact& a, bool introduces);
 
   /// Makes `a` an output: an artifact without a producer becomes this run's
   /// (its producer fields are set in place); one another run produced is
   /// linked as it is.
-  void add_output(const std::string& key, artifact& a) {
-    if (a.producing_run_id.empty()) {
-      a.producing_run_id = rec_.id;
-      a.producing_signature = rec_.signature;
-      a.created_at = now();
-      artifacts_.push_back(a);
-    }
-    outputs_.emplace_back(key, a.id);
-    rec_.links.push_back({rec_.id, a.id, key, link_direction::output});
-  }
+  CONSIST_DECL void add_output(const std::string& key, artifact& a);
 
-  void add_warnings(const std::vector<std::string>& warnings) {
-    if (warnings.empty()) return;
-    boost::json::array w;
-    for (const auto& s : warnings) w.emplace_back(s);
-    rec_.meta["output_warnings"] = std::move(w);
-  }
+  CONSIST_DECL void add_warnings(const std::vector<std::string>& warnings);
 
-  void merge_meta(const boost::json::object& m) {
-    for (const auto& kv : m) rec_.meta.insert_or_assign(kv.key(), kv.value());
-  }
+  CONSIST_DECL void merge_meta(const boost::json::object& m);
 
   /// Ends the run completed. With `value`, the run becomes a cache candidate
   /// (its signature index entry holds the value and the outputs).
-  void complete(const std::vector<std::uint8_t>* value) {
-    rec_.status = run_status::completed;
-    rec_.ended_at = rec_.updated_at = now();
-    if (!writes_) return;
-    std::optional<cache_entry> entry;
-    if (value) {
-      entry.emplace();
-      entry->run_id = rec_.id;
-      entry->signature = signature_;
-      entry->created_at = rec_.created_at;
-      entry->value = *value;
-      entry->outputs = outputs_;
-    }
-    store_->commit_run(rec_, entry ? &*entry : nullptr, artifacts_);
-    write_snapshot(run_dir_, rec_, entry ? &*entry : nullptr, artifacts_);
-  }
+  CONSIST_DECL void complete(const std::vector<std::uint8_t>* value);
 
   /// Ends the run failed, keeping what it linked so far; never a cache candidate.
-  void fail(std::string error) {
-    rec_.status = run_status::failed;
-    rec_.error = std::move(error);
-    rec_.ended_at = rec_.updated_at = now();
-    if (!writes_) return;
-    store_->commit_run(rec_, nullptr, artifacts_);
-    write_snapshot(run_dir_, rec_, nullptr, artifacts_);
-  }
+  CONSIST_DECL void fail(std::string error);
 
  private:
-  void explain(const resolved_invocation& inv, std::string_view why) {
-    run_query q;
-    q.model = inv.model;
-    q.status = run_status::completed;
-    q.limit = 20;
-    miss_explanation e = explain_against(rec_, producers_of(store_->find_runs(q)));
-    if (!why.empty()) e.reason = std::string(why) + "; " + e.reason;
-    for (auto& key : e.changed_inputs)
-      for (const auto& in : inv.inputs)
-        if (in.key == key && in.upstream) key += " (from run " + in.upstream->producing_run_id + ")";
-    rec_.explanation = std::move(e);
-  }
+  CONSIST_DECL void explain(const resolved_invocation& inv, std::string_view why);
 
   // A cache hit's record carries no config: it stands for the run it reused,
   // so candidates are those producers (in the hits' places, once each).
-  std::vector<run_record> producers_of(std::vector<run_record> runs) const {
-    std::vector<run_record> out;
-    out.reserve(runs.size());
-    const auto seen = [&](const std::string& id) {
-      return std::any_of(out.begin(), out.end(), [&](const run_record& r) { return r.id == id; });
-    };
-    for (auto& r : runs) {
-      if (r.cache_hit && !r.cache_source.empty()) {
-        if (seen(r.cache_source)) continue;
-        if (auto source = store_->get_run(r.cache_source); source && source->status == run_status::completed) {
-          out.push_back(std::move(*source));
-          continue;
-        }
-      }
-      if (!seen(r.id)) out.push_back(std::move(r));
-    }
-    return out;
-  }
+  CONSIST_DECL std::vector<run_record> producers_of(std::vector<run_record> runs) const;
 
   run_store* store_;
   std::filesystem::path run_dir_;
@@ -402,3 +233,7 @@ class executing_run {
 };
 
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/run_lifecycle.ipp>
+#endif

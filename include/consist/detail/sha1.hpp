@@ -2,8 +2,9 @@
 // SHA-1 (FIPS 180-4), only for RFC 4122 version-5 (name-based) UUIDs, which
 // the UUID standard defines over SHA-1. Not used for identity hashes.
 
+#include <consist/detail/config.hpp>
+
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -12,68 +13,12 @@ namespace consist::inline v0::detail {
 
 class sha1 {
  public:
-  sha1& update(std::span<const std::uint8_t> bytes) noexcept {
-    for (std::uint8_t b : bytes) {
-      block_[fill_++] = b;
-      if (fill_ == 64) {
-        compress();
-        fill_ = 0;
-      }
-    }
-    length_ += bytes.size();
-    return *this;
-  }
+  CONSIST_DECL sha1& update(std::span<const std::uint8_t> bytes) noexcept;
 
-  std::array<std::uint8_t, 20> finish() noexcept {
-    const std::uint64_t bits = length_ * 8;
-    const std::uint8_t pad = 0x80;
-    update(std::span<const std::uint8_t>(&pad, 1));
-    const std::uint8_t zero = 0;
-    while (fill_ != 56) update(std::span<const std::uint8_t>(&zero, 1));
-    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (8 * i));
-    compress();
-    std::array<std::uint8_t, 20> out{};
-    for (std::size_t i = 0; i < 5; ++i)
-      for (std::size_t k = 0; k < 4; ++k) out[4 * i + k] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * k));
-    return out;
-  }
+  CONSIST_DECL std::array<std::uint8_t, 20> finish() noexcept;
 
  private:
-  void compress() noexcept {
-    std::uint32_t w[80];
-    for (std::size_t i = 0; i < 16; ++i)
-      w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
-             (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
-    for (std::size_t i = 16; i < 80; ++i) w[i] = std::rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
-    for (std::size_t i = 0; i < 80; ++i) {
-      std::uint32_t f, k;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6;
-      }
-      const std::uint32_t t = std::rotl(a, 5) + f + e + k + w[i];
-      e = d;
-      d = c;
-      c = std::rotl(b, 30);
-      b = a;
-      a = t;
-    }
-    h_[0] += a;
-    h_[1] += b;
-    h_[2] += c;
-    h_[3] += d;
-    h_[4] += e;
-  }
+  CONSIST_DECL void compress() noexcept;
 
   std::uint32_t h_[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
   std::uint8_t block_[64] = {};
@@ -82,3 +27,7 @@ class sha1 {
 };
 
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/sha1.ipp>
+#endif

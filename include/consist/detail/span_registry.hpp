@@ -10,21 +10,16 @@
 // current epoch into the collection that owned it and publishes a new tag.
 // Slots still carrying an older tag are stale and restart on their next hit.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/span_clock.hpp>
 #include <consist/detail/span_site.hpp>
 #include <consist/detail/span_table.hpp>
-#include <consist/error.hpp>
 #include <consist/span_stat.hpp>
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <string>
-#include <string_view>
-#include <tuple>
 #include <vector>
 
 namespace consist::inline v0::detail {
@@ -34,17 +29,7 @@ struct span_site_totals {
   span_slot_snapshot stats;
   std::vector<std::uint64_t> threads;  // thread serials; duplicates removed at the end
 
-  void merge(const span_slot_snapshot& s, std::uint64_t thread_serial) {
-    if (stats.count == 0) {
-      stats = s;
-    } else {
-      stats.count += s.count;
-      stats.total += s.total;
-      stats.min = std::min(stats.min, s.min);
-      stats.max = std::max(stats.max, s.max);
-    }
-    threads.push_back(thread_serial);
-  }
+  CONSIST_DECL void merge(const span_slot_snapshot& s, std::uint64_t thread_serial);
 };
 
 /// What a span_collection owns: its totals, indexed by site.
@@ -53,15 +38,7 @@ struct span_collection_state {
 };
 
 /// The value of CONSIST_TRACING: unset or empty means on.
-inline bool parse_tracing_switch(const char* value) {
-  if (value == nullptr) return true;
-  const std::string_view v(value);
-  if (v.empty() || v == "1" || v == "on" || v == "true" || v == "yes") return true;
-  if (v == "0" || v == "off" || v == "false" || v == "no") return false;
-  throw usage_error("CONSIST_TRACING is set to '" + std::string(v) + "', which is not a switch",
-                    "the environment variable holds a value other than 0/1, off/on, false/true, no/yes",
-                    "set CONSIST_TRACING=0 to turn spans off at run time, or 1 (or unset it) to keep them on");
-}
+CONSIST_DECL bool parse_tracing_switch(const char* value);
 
 class span_registry {
  public:
@@ -84,166 +61,49 @@ class span_registry {
   /// Assigns the site's index, or refused_span_site when the registry is
   /// full. Never throws (the hot path is noexcept, so it has no unwinding
   /// state to keep): the refusal is reported by every finish() instead.
-  std::uint32_t register_site(span_handle& handle) noexcept {
-    const std::lock_guard lock(mutex_);
-    std::uint32_t index = handle.index.load(std::memory_order_relaxed);
-    if (index != unregistered_span_site) return index;  // another thread won the race
-    if (sites_.size() >= capacity_) {
-      if (refused_ == nullptr) refused_ = &handle.site;
-      index = refused_span_site;
-    } else {
-      index = static_cast<std::uint32_t>(sites_.size());
-      sites_.push_back(&handle.site);
-    }
-    handle.index.store(index, std::memory_order_release);
-    return index;
-  }
+  CONSIST_DECL std::uint32_t register_site(span_handle& handle) noexcept;
 
   /// Creates the calling thread's table and arranges its fold at thread exit.
-  thread_span_table* attach_thread() noexcept;
+  CONSIST_DECL thread_span_table* attach_thread() noexcept;
 
   /// Folds an exiting thread's slots into the collection that owns the
   /// current epoch, so its spans are not lost, then frees the table. (Out of
   /// memory here ends the process: a thread-exit handler cannot report it.)
-  void retire_thread(thread_span_table* table) noexcept {
-    {
-      const std::lock_guard lock(mutex_);
-      if (!collections_.empty()) harvest_table_locked(*table, *collections_.back());
-      std::erase(threads_, table);
-    }
-    delete table;
-  }
+  CONSIST_DECL void retire_thread(thread_span_table* table) noexcept;
 
-  void begin(span_collection_state& state) {
-    const span_clock_calibration& clock = span_clock();  // may busy-wait 2 ms, once
-    const std::lock_guard lock(mutex_);
-    resolve_switch_locked();
-    collections_.reserve(collections_.size() + 1);
-    if (!collections_.empty()) harvest_locked(*collections_.back());
-    advance_epoch_locked(clock);
-    collections_.push_back(&state);
-    publish_locked();
-  }
+  CONSIST_DECL void begin(span_collection_state& state);
 
-  std::vector<span_stat> end(span_collection_state& state) {
-    const span_clock_calibration& clock = span_clock();
-    std::vector<span_stat> out;
-    {
-      const std::lock_guard lock(mutex_);
-      remove_locked(state, true);
-      if (refused_ != nullptr) throw_refused_locked();
-      for (std::size_t i = 0; i < state.sites.size(); ++i) {
-        span_site_totals& totals = state.sites[i];
-        if (totals.stats.count == 0) continue;
-        out.push_back(to_stat(*sites_[i], totals, clock));
-      }
-    }
-    state.sites.clear();
-    std::sort(out.begin(), out.end(), [](const span_stat& a, const span_stat& b) {
-      return std::tie(b.total_ns, b.count, a.name, a.file, a.line) <
-             std::tie(a.total_ns, a.count, b.name, b.file, b.line);
-    });
-    return out;
-  }
+  CONSIST_DECL std::vector<span_stat> end(span_collection_state& state);
 
   /// Ends a collection whose results nobody will read (destroyed unfinished);
   /// without a harvest nothing here allocates.
-  void abandon(span_collection_state& state) noexcept {
-    const std::lock_guard lock(mutex_);
-    remove_locked(state, false);
-  }
+  CONSIST_DECL void abandon(span_collection_state& state) noexcept;
 
-  void set_tracing_enabled(bool on) {
-    const std::lock_guard lock(mutex_);
-    tracing_ = on;
-    publish_locked();
-  }
+  CONSIST_DECL void set_tracing_enabled(bool on);
 
-  bool tracing_enabled() {
-    const std::lock_guard lock(mutex_);
-    resolve_switch_locked();
-    return *tracing_;
-  }
+  CONSIST_DECL bool tracing_enabled();
 
  private:
-  [[noreturn]] void throw_refused_locked() const {
-    throw usage_error("span site '" + std::string(refused_->name) + "' at " + refused_->file + ":" +
-                          std::to_string(refused_->line) + " (and any after it) was not recorded: the " +
-                          "process already has " + std::to_string(capacity_) +
-                          " CONSIST_SPAN/CONSIST_COUNT sites",
-                      "spans are generated in bulk (by a template, macro or code generator), one site "
-                      "per instantiation or item",
-                      "put one span around the generated code instead of one per item, or build that "
-                      "code with -DCONSIST_NO_TRACING");
-  }
+  [[noreturn]] CONSIST_DECL void throw_refused_locked() const;
 
-  void resolve_switch_locked() {
-    if (!tracing_) tracing_ = parse_tracing_switch(std::getenv("CONSIST_TRACING"));
-  }
+  CONSIST_DECL void resolve_switch_locked();
 
-  void advance_epoch_locked(const span_clock_calibration& clock) noexcept {
-    current_tag_ = make_span_tag(++epoch_, clock.kind == span_clock_kind::tsc);
-  }
+  CONSIST_DECL void advance_epoch_locked(const span_clock_calibration& clock) noexcept;
 
-  void publish_locked() noexcept {
-    const bool on = tracing_.value_or(true) && !collections_.empty();
-    active_span_tag.store(on ? current_tag_ : 0, std::memory_order_release);
-  }
+  CONSIST_DECL void publish_locked() noexcept;
 
   /// Takes `state` off the stack. Only the top owns the current epoch: it is
   /// harvested (when `harvest`), and whoever is below takes a fresh epoch.
   /// A collection further down already received everything up to the moment
   /// it lost the top, so it leaves without a harvest.
-  void remove_locked(span_collection_state& state, bool harvest) {
-    const auto it = std::find(collections_.begin(), collections_.end(), &state);
-    if (it == collections_.end()) return;
-    if (it + 1 == collections_.end()) {
-      if (harvest) harvest_locked(state);
-      collections_.pop_back();
-      advance_epoch_locked(span_clock());
-    } else {
-      collections_.erase(it);
-    }
-    publish_locked();
-  }
+  CONSIST_DECL void remove_locked(span_collection_state& state, bool harvest);
 
-  void harvest_locked(span_collection_state& state) {
-    for (thread_span_table* table : threads_) harvest_table_locked(*table, state);
-  }
+  CONSIST_DECL void harvest_locked(span_collection_state& state);
 
-  void harvest_table_locked(const thread_span_table& table, span_collection_state& state) {
-    if (state.sites.size() < sites_.size()) state.sites.resize(sites_.size());
-    span_slot_snapshot snapshot;
-    for (std::uint32_t index = 0; index < sites_.size(); ++index) {
-      const span_chunk* chunk =
-          table.chunks[index / span_slots_per_chunk].load(std::memory_order_acquire);
-      if (chunk == nullptr) {
-        index += span_slots_per_chunk - 1 - index % span_slots_per_chunk;  // skip the chunk
-        continue;
-      }
-      if (chunk->slots[index % span_slots_per_chunk].read(current_tag_, snapshot))
-        state.sites[index].merge(snapshot, table.serial);
-    }
-  }
+  CONSIST_DECL void harvest_table_locked(const thread_span_table& table, span_collection_state& state);
 
-  static span_stat to_stat(const span_site& site, span_site_totals& totals,
-                           const span_clock_calibration& clock) {
-    std::sort(totals.threads.begin(), totals.threads.end());
-    const auto distinct = std::unique(totals.threads.begin(), totals.threads.end());
-    span_stat s;
-    s.name = site.name;
-    s.file = site.file;
-    s.line = site.line;
-    s.timed = site.timed;
-    s.count = totals.stats.count;
-    if (site.timed) {
-      s.total_ns = clock.to_ns(totals.stats.total);
-      s.min_ns = clock.to_ns(totals.stats.min);
-      s.max_ns = clock.to_ns(totals.stats.max);
-    }
-    s.threads = static_cast<std::uint32_t>(distinct - totals.threads.begin());
-    return s;
-  }
+  CONSIST_DECL static span_stat to_stat(const span_site& site, span_site_totals& totals,
+                                        const span_clock_calibration& clock);
 
   const std::uint32_t capacity_;
   std::mutex mutex_;
@@ -257,32 +117,8 @@ class span_registry {
   const span_site* refused_ = nullptr;  // the first site that did not fit
 };
 
-/// Folds the thread's table into the registry when the thread exits. Only
-/// the cold path touches it, so the hot path never pays its TLS guard.
-struct span_table_reaper {
-  thread_span_table* table = nullptr;
-  span_table_reaper() = default;
-  span_table_reaper(const span_table_reaper&) = delete;
-  span_table_reaper& operator=(const span_table_reaper&) = delete;
-  ~span_table_reaper() {
-    if (table == nullptr) return;
-    current_span_table = nullptr;
-    span_table_retired = true;
-    span_registry::instance().retire_thread(table);
-  }
-};
-
-inline thread_span_table* span_registry::attach_thread() noexcept {
-  auto table = std::make_unique<thread_span_table>();
-  {
-    const std::lock_guard lock(mutex_);
-    threads_.push_back(table.get());
-    table->serial = ++thread_serials_;
-  }
-  static thread_local span_table_reaper reaper;
-  reaper.table = table.get();
-  current_span_table = table.get();
-  return table.release();
-}
-
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/span_registry.ipp>
+#endif

@@ -5,6 +5,8 @@
 // the slots of all threads when a collection changes hands, which is why the
 // fields are atomics at all: the reads race benignly instead of being UB.
 
+#include <consist/detail/config.hpp>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -57,14 +59,7 @@ class span_slot {
 
   /// Read by the registry (any thread). The acquire pairs with the release in
   /// restart(), so a matching tag is never seen with the previous epoch's data.
-  bool read(std::uint64_t tag, span_slot_snapshot& out) const noexcept {
-    if (tag_.load(std::memory_order_acquire) != tag) return false;
-    out.count = count_.load(std::memory_order_relaxed);
-    out.total = total_.load(std::memory_order_relaxed);
-    out.min = min_.load(std::memory_order_relaxed);
-    out.max = max_.load(std::memory_order_relaxed);
-    return out.count != 0;
-  }
+  CONSIST_DECL bool read(std::uint64_t tag, span_slot_snapshot& out) const noexcept;
 
  private:
   static void bump(std::atomic<std::uint64_t>& field, std::uint64_t by) noexcept {
@@ -105,9 +100,7 @@ struct thread_span_table {
   thread_span_table() = default;
   thread_span_table(const thread_span_table&) = delete;
   thread_span_table& operator=(const thread_span_table&) = delete;
-  ~thread_span_table() {
-    for (auto& chunk : chunks) delete chunk.load(std::memory_order_relaxed);
-  }
+  CONSIST_DECL ~thread_span_table();
 
   /// The slot of site `index`, or nullptr while its chunk does not exist yet.
   [[gnu::always_inline]] span_slot* find(std::uint32_t index) noexcept {
@@ -124,3 +117,7 @@ inline constinit thread_local thread_span_table* current_span_table = nullptr;
 inline constinit thread_local bool span_table_retired = false;
 
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/span_table.ipp>
+#endif

@@ -3,20 +3,15 @@
 // a hit that may be demoted to a miss, or an executing_run, plus what the
 // body logged. Kept behind a unique_ptr so a moved scope keeps its context.
 
-#include <consist/detail/output_links.hpp>
-#include <consist/detail/outputs.hpp>
+#include <consist/detail/config.hpp>
 #include <consist/detail/run_lifecycle.hpp>
 #include <consist/detail/run_placement.hpp>
-#include <consist/detail/validate.hpp>
-#include <consist/error.hpp>
 #include <consist/identity/fingerprint.hpp>
 #include <consist/record.hpp>
 #include <consist/resolve.hpp>
 #include <consist/run_context.hpp>
 #include <consist/store/store.hpp>
 
-#include <algorithm>
-#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -40,23 +35,8 @@ struct trace_environment {
 
 class trace_state {
  public:
-  trace_state(trace_environment env, resolved_invocation inv, run_record base, std::shared_ptr<step_observer> observer)
-      : env_(std::move(env)),
-        inv_(std::move(inv)),
-        observer_(std::move(observer)),
-        exceptions_at_start_(std::uncaught_exceptions()),
-        ctx_(context_of(inv_, env_.run_dir, base.id)),
-        spans_(env_.tracing) {
-    cache_lookup l = look_up(*env_.store, inv_, env_.run_dir);
-    if (l.entry) {
-      hit_ = std::move(l.entry);
-      cache_source_ = hit_->run_id;
-      cached_outputs_ = load_outputs(*env_.store, *hit_);
-      pending_ = std::move(base);
-    } else {
-      ex_.emplace(*env_.store, env_.run_dir, inv_, std::move(base), l.why);
-    }
-  }
+  CONSIST_DECL trace_state(trace_environment env, resolved_invocation inv, run_record base,
+                           std::shared_ptr<step_observer> observer);
   trace_state(const trace_state&) = delete;
   trace_state& operator=(const trace_state&) = delete;
 
@@ -68,183 +48,39 @@ class trace_state {
   run_context& context() noexcept { return ctx_; }
   const run_record& record() const noexcept { return ex_ ? ex_->record() : pending_; }
 
-  artifact log_input(std::string_view key, const std::filesystem::path& path) {
-    require_open("log_input");
-    claim_input_key(key);
-    const auto p = std::filesystem::absolute(path);
-    const fingerprint fp = fingerprint_path(p, env_.hashing);  // identity_error when missing
-    return add_input(std::string(key), input_file_artifact(*env_.store, std::string(key), p, env_.run_dir, fp, now()),
-                     true);
-  }
+  CONSIST_DECL artifact log_input(std::string_view key, const std::filesystem::path& path);
 
-  artifact log_input(std::string_view key, const artifact& a) {
-    require_open("log_input");
-    claim_input_key(key);
-    return add_input(std::string(key), a, false);
-  }
+  CONSIST_DECL artifact log_input(std::string_view key, const artifact& a);
 
-  artifact log_output(std::string_view key_view, const std::filesystem::path& path) {
-    require_open("log_output");
-    validate_key("output", key_view);
-    const std::string key(key_view);
-    if (outputs_.contains(key))
-      throw usage_error("trace '" + inv_.name + "': output '" + key + "' is logged twice",
-                        "log_output was called again with the same key", "log each output key once");
-    const auto p = std::filesystem::absolute(path);
-    std::error_code ec;
-    if (!std::filesystem::exists(p, ec))
-      throw output_error("trace '" + inv_.name + "': log_output(\"" + key + "\", " + p.string() +
-                             "): the file does not exist",
-                         "the body did not write it, or wrote it elsewhere",
-                         "write the file first (trace_scope::output_path(key) is the usual place)");
-    check_output_links(key, p, env_.run_dir, env_.allow_external_outputs);
-    if (hit_) {
-      const auto c = cached_outputs_.find(key);
-      if (c == cached_outputs_.end()) {
-        demote("output '" + key + "' is not among the outputs of run " + cache_source_);
-      } else {
-        const auto mode = c->second.fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
-        if (to_hex(fingerprint_path(p, mode).digest) == c->second.fingerprint)
-          return outputs_.emplace(key, c->second).first->second;
-        demote("output '" + key + "' differs from the one run " + cache_source_ + " produced");
-      }
-    }
-    artifact a = make_artifact(key, p, env_.run_dir, fingerprint_path(p, env_.hashing));
-    a.id = random_uuid();
-    ex_->add_output(key, a);
-    return outputs_.emplace(key, std::move(a)).first->second;
-  }
+  CONSIST_DECL artifact log_output(std::string_view key_view, const std::filesystem::path& path);
 
-  const run_record& finish() {
-    require_open("finish");
-    try {
-      if (hit_) end_hit();
-      else end_miss();
-    } catch (...) {
-      end_failed(describe_exception(std::current_exception()));
-      throw;
-    }
-    finished_ = true;
-    notify();
-    return record();
-  }
+  CONSIST_DECL const run_record& finish();
 
-  const run_record& fail(std::string error) {
-    require_open("fail");
-    end_failed(std::move(error));
-    return record();
-  }
+  CONSIST_DECL const run_record& fail(std::string error);
 
   /// Ends an unfinished trace without throwing: failed when an exception
   /// unwinds through the scope, else completed (errors stay in the record).
-  void end_in_destructor() noexcept {
-    if (finished_) return;
-    if (std::uncaught_exceptions() > exceptions_at_start_) {
-      try {
-        end_failed("an exception left the scope of trace '" + inv_.name + "'");
-      } catch (...) {
-      }
-      return;
-    }
-    try {
-      finish();
-    } catch (...) {
-      // finish() already marked the run failed; a destructor cannot throw.
-    }
-  }
+  CONSIST_DECL void end_in_destructor() noexcept;
 
  private:
-  void require_open(const char* what) const {
-    if (finished_)
-      throw usage_error(std::string("trace '") + inv_.name + "': " + what + "() after the trace ended",
-                        "finish() or fail() was already called, or the trace ended through an error",
-                        "log everything before finish(); open a new trace for more work");
-  }
+  CONSIST_DECL void require_open(const char* what) const;
 
-  void claim_input_key(std::string_view key) {
-    validate_key("input", key);
-    const bool given = std::any_of(inv_.inputs.begin(), inv_.inputs.end(), [&](const auto& in) { return in.key == key; });
-    if (given || !input_keys_.insert(std::string(key)).second)
-      throw usage_error("trace '" + inv_.name + "': input '" + std::string(key) + "' is given twice",
-                        "it was logged before, or passed in consist::inputs{...}", "give each input key once");
-  }
+  CONSIST_DECL void claim_input_key(std::string_view key);
 
-  artifact add_input(std::string key, artifact a, bool introduces) {
-    if (hit_ && !was_cached_input(key, a.id))
-      demote("input '" + key + "' is not an input of run " + cache_source_);
-    if (ex_) ex_->link_input(key, a, introduces);
-    else inputs_on_hit_.push_back({key, a, introduces});
-    return a;
-  }
+  CONSIST_DECL artifact add_input(std::string key, artifact a, bool introduces);
 
-  bool was_cached_input(const std::string& key, const std::string& artifact_id) {
-    if (!cached_links_) {
-      const auto source = env_.store->get_run(cache_source_);
-      cached_links_ = source ? source->links : std::vector<artifact_link>{};
-    }
-    return std::any_of(cached_links_->begin(), cached_links_->end(), [&](const artifact_link& l) {
-      return l.direction == link_direction::input && l.key == key && l.artifact_id == artifact_id;
-    });
-  }
+  CONSIST_DECL bool was_cached_input(const std::string& key, const std::string& artifact_id);
 
   /// Turns the hit into an executing run and links what was logged so far.
-  void demote(const std::string& reason) {
-    run_record base = std::move(pending_);
-    base.meta["demoted_from"] = cache_source_;
-    base.meta["demotion"] = reason;
-    const std::string why = "demoted from a hit on run " + cache_source_ + ": " + reason;
-    hit_.reset();
-    cache_source_.clear();
-    cached_outputs_.clear();
-    ex_.emplace(*env_.store, env_.run_dir, inv_, std::move(base), why);
-    for (const auto& in : inputs_on_hit_) ex_->link_input(in.key, in.item, in.introduces);
-    inputs_on_hit_.clear();
-    for (auto& [key, a] : outputs_) ex_->add_output(key, a);
-  }
+  CONSIST_DECL void demote(const std::string& reason);
 
-  void end_hit() {
-    run_record rec = hit_record(inv_, *hit_, pending_.started_at, pending_.id, placement());
-    spans_.take_into(rec);
-    for (const auto& kv : ctx_.meta()) rec.meta.insert_or_assign(kv.key(), kv.value());
-    write_hit(*env_.store, inv_.mode, inv_.record_hits, rec);
-    outputs_ = cached_outputs_;
-    pending_ = std::move(rec);
-  }
+  CONSIST_DECL void end_hit();
 
-  void end_miss() {
-    std::vector<std::string> warnings;
-    for (const auto& key : inv_.output_keys) {
-      if (outputs_.contains(key)) continue;
-      const auto p = ctx_.output_dir() / key;
-      std::error_code ec;
-      if (std::filesystem::exists(p, ec)) log_output(key, p);
-      else missing_output(inv_.output_policy, warnings, key);
-    }
-    if (!inv_.output_keys.empty())
-      for (const auto& [key, a] : outputs_)
-        if (std::find(inv_.output_keys.begin(), inv_.output_keys.end(), key) == inv_.output_keys.end())
-          undeclared_output(inv_.output_policy, warnings, key);
-    spans_.take_into(ex_->record());
-    ex_->add_warnings(warnings);
-    ex_->merge_meta(ctx_.meta());
-    const std::vector<std::uint8_t> no_value;  // a trace returns nothing, like a void run
-    ex_->complete(&no_value);
-  }
+  CONSIST_DECL void end_miss();
 
   /// Ends the trace failed; a hit is demoted first, so the failure has a run
   /// record of its own with what was logged.
-  void end_failed(std::string error) noexcept {
-    finished_ = true;
-    try {
-      if (hit_) demote("the trace failed");
-      spans_.take_into_nothrow(ex_->record());
-      ex_->merge_meta(ctx_.meta());
-      ex_->fail(std::move(error));
-    } catch (...) {
-      // The store refused the failure record; the caller's exception matters more.
-    }
-    notify();
-  }
+  CONSIST_DECL void end_failed(std::string error) noexcept;
 
   void notify() noexcept {
     if (observer_) observer_->step_ended(record(), outputs_);
@@ -277,3 +113,7 @@ class trace_state {
 };
 
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/trace_state.ipp>
+#endif

@@ -11,11 +11,11 @@
 // Every encoding is self-delimiting (prefix-free), so two encodings can be
 // concatenated or compared byte-wise without ambiguity.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/hex.hpp>
 #include <consist/error.hpp>
 #include <consist/hash/siphash.hpp>
 
-#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -36,15 +36,7 @@ using digest128 = std::array<std::uint8_t, 16>;
 inline std::string to_hex(const digest128& d) { return detail::hex_encode(d); }
 
 /// The digest spelled by exactly 32 hex digits (either case); nullopt otherwise.
-inline std::optional<digest128> digest_from_hex(std::string_view hex) {
-  if (hex.size() != 32) return std::nullopt;
-  std::array<char, 32> lower{};
-  std::transform(hex.begin(), hex.end(), lower.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c; });
-  digest128 d{};
-  if (!detail::hex_decode_into(std::string_view(lower.data(), lower.size()), d)) return std::nullopt;
-  return d;
-}
+CONSIST_DECL std::optional<digest128> digest_from_hex(std::string_view hex);
 
 /// The first byte of every encoded value. These numbers are part of every
 /// stored identity and serialized value: NEVER renumber or reuse a value; a
@@ -220,29 +212,8 @@ struct field_digest {
 
 /// Paths added, removed or whose digest differs between two field lists;
 /// sorted, each once.
-inline std::vector<std::string> changed_fields(const std::vector<field_digest>& a,
-                                               const std::vector<field_digest>& b) {
-  const auto by_path = [](const field_digest& x, const field_digest& y) { return x.path < y.path; };
-  std::vector<field_digest> sa(a), sb(b);
-  std::sort(sa.begin(), sa.end(), by_path);
-  std::sort(sb.begin(), sb.end(), by_path);
-  std::vector<std::string> out;
-  auto i = sa.begin();
-  auto j = sb.begin();
-  while (i != sa.end() || j != sb.end()) {
-    if (j == sb.end() || (i != sa.end() && i->path < j->path)) {
-      out.push_back((i++)->path);
-    } else if (i == sa.end() || j->path < i->path) {
-      out.push_back((j++)->path);
-    } else {
-      if (i->digest != j->digest) out.push_back(i->path);
-      ++i;
-      ++j;
-    }
-  }
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
+CONSIST_DECL std::vector<std::string> changed_fields(const std::vector<field_digest>& a,
+                                                     const std::vector<field_digest>& b);
 
 /// Reads encoded bytes back with every access bounds-checked: stored bytes may
 /// be truncated or damaged, and must never crash the reader or make it
@@ -301,13 +272,7 @@ class byte_reader {
       fail(std::to_string(remaining()) + " unexpected bytes follow the value at byte " + std::to_string(pos_));
   }
 
-  [[noreturn]] static void fail(const std::string& what) {
-    throw integrity_error("stored bytes are not a valid encoded value: " + what,
-                          "the bytes were truncated or damaged on disk, or were written for a different "
-                          "type or by an incompatible version of the program",
-                          "discard the stored value and produce it again (rerun the step with "
-                          "cache_options{.mode = cache_mode::overwrite})");
-  }
+  [[noreturn]] CONSIST_DECL static void fail(const std::string& what);
 
  private:
   std::span<const std::uint8_t> bytes_;
@@ -368,3 +333,7 @@ constexpr std::uint32_t canonical_bits(float x) noexcept {
 }
 
 }  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/encode/impl/canonical.ipp>
+#endif

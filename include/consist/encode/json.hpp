@@ -12,25 +12,22 @@
 // Also: leaf paths and digests for miss explanations ("demand.alpha",
 // "zones[3].pop"), and loading a deck with errors that say where it broke.
 
+#include <consist/detail/config.hpp>
 #include <consist/encode/canonical.hpp>
 #include <consist/error.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse_options.hpp>
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 namespace consist::inline v0 {
@@ -117,108 +114,18 @@ inline digest128 json_digest(const boost::json::value& v) {
   return h.finish();
 }
 
-namespace detail {
-
-/// `prefix.key`, or `prefix["key"]` when the key could be misread in a path.
-inline std::string json_member_path(const std::string& prefix, std::string_view key) {
-  const bool plain = !key.empty() && key.find_first_of(".[]\"\\") == std::string_view::npos;
-  if (plain) return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
-  std::string out = prefix + "[\"";
-  for (char c : key) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"]";
-}
-
-inline void collect_json_leaves(std::vector<field_digest>& out, const std::string& path, const boost::json::value& v) {
-  if (v.is_object() && !v.get_object().empty()) {
-    for (const auto* kv : detail::sorted_members(v.get_object()))
-      detail::collect_json_leaves(out, detail::json_member_path(path, detail::view_of(kv->key())), kv->value());
-  } else if (v.is_array() && !v.get_array().empty()) {
-    const auto& a = v.get_array();
-    for (std::size_t i = 0; i < a.size(); ++i)
-      detail::collect_json_leaves(out, path + "[" + std::to_string(i) + "]", a[i]);
-  } else {
-    out.push_back({path.empty() ? std::string("$") : path, json_digest(v)});
-  }
-}
-
-}  // namespace detail
-
 /// One digest per leaf (scalars, empty arrays and objects) with its path:
 /// "demand.alpha", "zones[3].pop", `a["odd.key"]`; a scalar root is "$".
 /// Sorted by path.
-inline std::vector<field_digest> json_field_digests(const boost::json::value& v) {
-  std::vector<field_digest> out;
-  detail::collect_json_leaves(out, std::string(), v);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
-  return out;
-}
+CONSIST_DECL std::vector<field_digest> json_field_digests(const boost::json::value& v);
 
 /// Parses a JSON input deck. Comments and trailing commas are accepted (they
 /// do not reach the identity). Throws identity_error when the file cannot be
 /// read and usage_error, with line and column, when it is not valid JSON.
-inline boost::json::value load_json_file(const std::filesystem::path& file) {
-  const std::string name = file.string();
-  std::error_code fs_error;
-  const bool exists = std::filesystem::exists(file, fs_error);
-  if (fs_error)
-    throw identity_error("JSON config file '" + name + "' cannot be accessed: " + fs_error.message(),
-                         "a directory on its path is not searchable by this process",
-                         "check the permissions of the directories leading to the file");
-  if (!exists)
-    throw identity_error("JSON config file '" + name + "' does not exist",
-                         "the path is misspelled, or is relative to a different working directory",
-                         "pass the path of an existing file (an absolute path avoids working-directory surprises)");
-  if (std::filesystem::is_directory(file, fs_error))
-    throw identity_error("JSON config path '" + name + "' is a directory, not a file",
-                         "the path names the folder that holds the deck rather than the deck itself",
-                         "pass the path of the JSON file inside it");
-  // C stdio rather than <fstream>: the deck is read once, and this header is
-  // part of every user's build.
-  std::string text;
-  bool read_ok = false;
-  if (std::FILE* in = std::fopen(name.c_str(), "rb")) {
-    char chunk[65536];
-    std::size_t got = 0;
-    while ((got = std::fread(chunk, 1, sizeof chunk, in)) != 0) text.append(chunk, got);
-    read_ok = std::ferror(in) == 0;
-    std::fclose(in);
-  }
-  if (!read_ok)
-    throw identity_error("JSON config file '" + name + "' could not be read",
-                         "the process lacks read permission, or the file system reported an error",
-                         "check the file's permissions and that it can be read (e.g. with cat)");
-
-  boost::json::parse_options options;
-  options.allow_comments = true;
-  options.allow_trailing_commas = true;
-  options.max_depth = 256;
-  boost::json::stream_parser parser({}, options);
-  boost::system::error_code ec;
-  std::size_t consumed = parser.write(text.data(), text.size(), ec);
-  if (!ec) {
-    parser.finish(ec);
-    consumed = text.size();
-  }
-  if (ec) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < consumed && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    throw usage_error("JSON config file '" + name + "' is not valid JSON: " + ec.message() + " at line " +
-                          std::to_string(line) + ", column " + std::to_string(column),
-                      "the deck has a syntax error (a missing comma, quote or bracket), is truncated, or is "
-                      "not JSON",
-                      "fix the file at that position and run again");
-  }
-  return parser.release();
-}
+CONSIST_DECL boost::json::value load_json_file(const std::filesystem::path& file);
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/encode/impl/json.ipp>
+#endif

@@ -10,6 +10,7 @@
 // reflect_adapter (the default) encodes Boost.Hana-reflected structs;
 // json_adapter encodes a Boost.JSON value or a JSON input-deck file.
 
+#include <consist/detail/config.hpp>
 #include <consist/encode/canonical.hpp>
 #include <consist/encode/json.hpp>
 #include <consist/encode/reflect.hpp>
@@ -73,9 +74,9 @@ struct json_adapter {
       std::is_same_v<T, boost::json::value> || std::is_same_v<T, std::filesystem::path>;
 
   static digest128 digest(const boost::json::value& v) { return json_digest(v); }
-  static digest128 digest(const std::filesystem::path& deck) { return json_digest(load_json_file(deck)); }
-  static config_description describe(const boost::json::value& v) { return {json_field_digests(v), v, 0}; }
-  static config_description describe(const std::filesystem::path& deck) { return describe(load_json_file(deck)); }
+  CONSIST_DECL static digest128 digest(const std::filesystem::path& deck);
+  CONSIST_DECL static config_description describe(const boost::json::value& v);
+  CONSIST_DECL static config_description describe(const std::filesystem::path& deck);
 };
 
 namespace detail {
@@ -94,3 +95,7 @@ constexpr bool check_config_adaptable() {
 }  // namespace detail
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/identity/impl/adapter.ipp>
+#endif

@@ -3,10 +3,9 @@
 // identity components. Everything that is not listed here (tags, description,
 // stage, phase, meta, runtime-only arguments) cannot change a cache decision.
 
+#include <consist/detail/config.hpp>
 #include <consist/encode/canonical.hpp>
-#include <consist/encode/reflect.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,34 +38,15 @@ inline constexpr std::string_view inputs_domain = "consist.inputs.v1";
 }  // namespace detail
 
 /// Sorts by name so that the order inputs were given in does not matter.
-inline void sort_named(named_digests& d) {
-  std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-}
+CONSIST_DECL void sort_named(named_digests& d);
 
 /// One digest over a set of named digests (order-independent).
-inline digest128 combine_named(std::string_view domain, named_digests d) {
-  sort_named(d);
-  hash_sink sink;
-  encode(sink, std::string(domain));
-  encode(sink, d);
-  return sink.finish();
-}
+CONSIST_DECL digest128 combine_named(std::string_view domain, named_digests d);
 
-inline digest128 compute_signature(const identity_parts& p) {
-  hash_sink sink;
-  encode(sink, std::string(detail::signature_domain));
-  encode(sink, p.code);
-  encode(sink, p.config);
-  encode(sink, p.inputs);
-  encode(sink, p.identity_inputs);
-  encode(sink, p.adapter_name);
-  encode(sink, p.adapter_version);
-  encode(sink, p.model);
-  encode(sink, p.year);
-  encode(sink, p.iteration);
-  encode(sink, p.cache_epoch);
-  encode(sink, p.cache_version);
-  return sink.finish();
-}
+CONSIST_DECL digest128 compute_signature(const identity_parts& p);
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/identity/impl/signature.ipp>
+#endif

@@ -22,16 +22,12 @@
 // Every failure becomes a consist::store_error (integrity_error for damaged
 // or foreign files) naming the LMDB call and the store path.
 
+#include <consist/detail/config.hpp>
 #include <consist/detail/lmdb_core.hpp>
-#include <consist/detail/make_dirs.hpp>
 #include <consist/error.hpp>
 
 #include <lmdb.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <concepts>
 #include <cstdint>
 #include <filesystem>
@@ -41,7 +37,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 
@@ -105,7 +100,7 @@ class cursor {
                   "an lmdb::cursor cannot be copied or moved out of txn::with_cursor(dbi, fn): it would "
                   "outlive its transaction; copy the keys and values you need into strings instead");
   }
-  ~cursor() { ::mdb_cursor_close(h_); }
+  CONSIST_DECL ~cursor();
 
   std::optional<entry> first() { return step(MDB_FIRST); }
   std::optional<entry> last() { return step(MDB_LAST); }
@@ -116,14 +111,14 @@ class cursor {
   /// The entry with exactly this key.
   std::optional<entry> find(std::string_view key) { return step(MDB_SET_KEY, key); }
   /// Deletes the entry under the cursor (write transactions only).
-  void del();
+  CONSIST_DECL void del();
 
  private:
   template <class>
   static constexpr bool never = false;
   friend class txn;
   cursor(MDB_cursor* h, const txn& t) noexcept : h_(h), t_(t) {}
-  std::optional<entry> step(MDB_cursor_op op, std::string_view key = {});
+  CONSIST_DECL std::optional<entry> step(MDB_cursor_op op, std::string_view key = {});
 
   MDB_cursor* h_;
   const txn& t_;
@@ -132,13 +127,7 @@ class cursor {
 class txn {
  public:
   txn(txn&& o) noexcept { steal(o); }
-  txn& operator=(txn&& o) noexcept {
-    if (this != &o) {
-      end();
-      steal(o);
-    }
-    return *this;
-  }
+  CONSIST_DECL txn& operator=(txn&& o) noexcept;
   txn(const txn&) = delete;
   txn& operator=(const txn&) = delete;
   ~txn() { end(); }
@@ -150,38 +139,13 @@ class txn {
   bool hit_map_full() const noexcept { return map_full_; }
 
   /// The value under key, a view valid until the transaction ends or writes.
-  std::optional<std::string_view> get(dbi db, std::string_view key) const {
-    MDB_val k = to_val(key), v{};
-    const int rc = ::mdb_get(h_, db.handle(), &k, &v);
-    if (rc == MDB_NOTFOUND) return std::nullopt;
-    check(rc, "mdb_get");
-    return from_val(v);
-  }
-  void put(dbi db, std::string_view key, std::string_view value, unsigned flags = 0) {
-    MDB_val k = to_val(key), v = to_val(value);
-    check(::mdb_put(h_, db.handle(), &k, &v, flags), "mdb_put");
-  }
+  CONSIST_DECL std::optional<std::string_view> get(dbi db, std::string_view key) const;
+  CONSIST_DECL void put(dbi db, std::string_view key, std::string_view value, unsigned flags = 0);
   /// Deletes key; false if it was not there.
-  bool del(dbi db, std::string_view key) {
-    MDB_val k = to_val(key);
-    const int rc = ::mdb_del(h_, db.handle(), &k, nullptr);
-    if (rc == MDB_NOTFOUND) return false;
-    check(rc, "mdb_del");
-    return true;
-  }
-  std::size_t entries(dbi db) const {
-    MDB_stat st;
-    check(::mdb_stat(h_, db.handle(), &st), "mdb_stat");
-    return st.ms_entries;
-  }
+  CONSIST_DECL bool del(dbi db, std::string_view key);
+  CONSIST_DECL std::size_t entries(dbi db) const;
   /// Opens (create: and creates) a named database; nullopt if absent and !create.
-  std::optional<dbi> open_dbi(const char* name, bool create) const {
-    MDB_dbi h = 0;
-    const int rc = ::mdb_dbi_open(h_, name, create ? MDB_CREATE : 0u, &h);
-    if (rc == MDB_NOTFOUND) return std::nullopt;
-    check(rc, std::string("mdb_dbi_open(") + (name ? name : "main") + ")");
-    return dbi(h);
-  }
+  CONSIST_DECL std::optional<dbi> open_dbi(const char* name, bool create) const;
   /// The unnamed main database (it lists the named ones).
   dbi main_db() const { return *open_dbi(nullptr, false); }
 
@@ -195,34 +159,13 @@ class txn {
     return std::invoke(fn, c);
   }
 
-  void commit() {
-    require_active("commit");
-    const int rc = ::mdb_txn_commit(h_);
-    h_ = nullptr;
-    state_ = state::finished;
-    core_->finish();
-    check(rc, "mdb_txn_commit");
-  }
+  CONSIST_DECL void commit();
   void abort() noexcept { end(); }
 
   /// Read transactions: drop the snapshot but keep the reader slot.
-  void reset() {
-    require_active("reset");
-    if (!read_only_)
-      throw usage_error("txn::reset() on a write transaction", "only read transactions can be reset",
-                        "commit or abort a write transaction");
-    ::mdb_txn_reset(h_);
-    state_ = state::reset;
-    core_->finish();
-  }
+  CONSIST_DECL void reset();
   /// Read transactions: take a fresh snapshot after reset().
-  void renew() {
-    if (state_ != state::reset)
-      throw usage_error("txn::renew() on a transaction that was not reset", "renew() follows reset()",
-                        "call reset() first, or begin a new transaction");
-    core_->start(h_, MDB_RDONLY);
-    state_ = state::active;
-  }
+  CONSIST_DECL void renew();
 
   [[noreturn]] void fail(int rc, std::string_view call) const {
     if (rc == MDB_MAP_FULL) map_full_ = true;
@@ -236,32 +179,12 @@ class txn {
   friend class env;
   enum class state : std::uint8_t { active, reset, finished };
 
-  txn(::consist::detail::env_core* core, std::shared_ptr<::consist::detail::env_core> keep, MDB_txn* h,
-      bool read_only, bool owning) noexcept
-      : core_(core), keep_(std::move(keep)), h_(h), read_only_(read_only), owning_(owning) {}
+  CONSIST_DECL txn(::consist::detail::env_core* core, std::shared_ptr<::consist::detail::env_core> keep, MDB_txn* h,
+                   bool read_only, bool owning) noexcept;
 
-  void require_active(const char* what) const {
-    if (state_ != state::active || !owning_)
-      throw usage_error(std::string("txn::") + what + "() on a transaction that is not active or not owned",
-                        "the transaction already ended, or it is the view a read/write callback receives",
-                        "let env::read/env::write end their transactions; use env::begin_read() to own one");
-  }
-  void end() noexcept {
-    if (!owning_ || !h_) return;
-    if (state_ != state::finished) ::mdb_txn_abort(h_);
-    if (state_ == state::active) core_->finish();
-    h_ = nullptr;
-    state_ = state::finished;
-  }
-  void steal(txn& o) noexcept {
-    core_ = o.core_;
-    keep_ = std::move(o.keep_);
-    h_ = std::exchange(o.h_, nullptr);
-    read_only_ = o.read_only_;
-    owning_ = o.owning_;
-    state_ = std::exchange(o.state_, state::finished);
-    map_full_ = o.map_full_;
-  }
+  CONSIST_DECL void require_active(const char* what) const;
+  CONSIST_DECL void end() noexcept;
+  CONSIST_DECL void steal(txn& o) noexcept;
 
   ::consist::detail::env_core* core_ = nullptr;
   std::shared_ptr<::consist::detail::env_core> keep_;  // a standalone txn keeps its env open
@@ -272,43 +195,10 @@ class txn {
   mutable bool map_full_ = false;
 };
 
-inline std::optional<cursor::entry> cursor::step(MDB_cursor_op op, std::string_view key) {
-  MDB_val k = to_val(key), v{};
-  const int rc = ::mdb_cursor_get(h_, &k, &v, op);
-  if (rc == MDB_NOTFOUND) return std::nullopt;
-  t_.check(rc, "mdb_cursor_get");
-  return entry{from_val(k), from_val(v)};
-}
-
-inline void cursor::del() { t_.check(::mdb_cursor_del(h_, 0), "mdb_cursor_del"); }
-
 class env {
  public:
   /// Opens (creating unless read-only) the environment in directory `dir`.
-  static env open(const std::filesystem::path& dir, const env_options& o) {
-    auto core = std::make_shared<::consist::detail::env_core>();
-    core->read_only = o.read_only;
-    core->sync_commits = o.durability == durability::sync;
-    core->path = prepare_directory(dir, o.read_only);
-    core->register_path();
-    core->check(::mdb_env_create(&core->handle), "mdb_env_create");
-    core->check(::mdb_env_set_maxdbs(core->handle, o.max_dbs), "mdb_env_set_maxdbs");
-    core->check(::mdb_env_set_maxreaders(core->handle, o.max_readers), "mdb_env_set_maxreaders");
-    core->check(::mdb_env_set_mapsize(core->handle, o.map_size), "mdb_env_set_mapsize");
-    unsigned flags = MDB_NOTLS;
-    if (o.read_only) flags |= MDB_RDONLY;
-    if (o.durability == durability::nosync) flags |= MDB_NOSYNC;
-    // 0664 & ~umask: group may share a store, the world never writes it.
-    core->check(::mdb_env_open(core->handle, core->path.c_str(), flags, 0664), "mdb_env_open");
-    int dead = 0;
-    core->check(::mdb_reader_check(core->handle, &dead), "mdb_reader_check");
-    core->stale_readers_cleared = static_cast<std::size_t>(dead);
-    core->check(::mdb_env_get_fd(core->handle, &core->fd), "mdb_env_get_fd");
-    require_whole_file(*core);
-    env e;
-    e.core_ = std::move(core);
-    return e;
-  }
+  CONSIST_DECL static env open(const std::filesystem::path& dir, const env_options& o);
 
   env(env&&) noexcept = default;
   env& operator=(env&&) noexcept = default;
@@ -381,18 +271,10 @@ class env {
   }
 
   /// A standalone read transaction (keeps the environment open while it lives).
-  txn begin_read() const {
-    MDB_txn* h = nullptr;
-    core_->start(h, MDB_RDONLY);
-    return txn(core_.get(), core_, h, true, true);
-  }
+  CONSIST_DECL txn begin_read() const;
 
   /// Makes every commit so far durable (fdatasync), whatever the durability.
-  void sync() const {
-    if (core_->read_only) return;
-    if (::fdatasync(core_->fd) != 0) core_->fail(errno, "fdatasync");
-    ++core_->durable_commits;
-  }
+  CONSIST_DECL void sync() const;
   /// How many fsynced commits (and sync() calls) this process made: a deferred
   /// commit is durable once this moved past its value after that commit.
   std::uint64_t durable_commits() const noexcept { return core_->durable_commits.load(); }
@@ -405,44 +287,11 @@ class env {
     if (c.sync_commits && mode == commit_sync::per_env) ++c.durable_commits;
   }
 
-  static std::string prepare_directory(const std::filesystem::path& dir, bool read_only) {
-    namespace fs = std::filesystem;
-    const std::string shown = dir.string();
-    std::error_code ec;
-    if (!read_only) {
-      if (const int err = ::consist::detail::make_directories(dir)) throw_errno(err, "mkdir", shown);
-      if (::access(dir.c_str(), W_OK) != 0)
-        throw store_error("the store directory '" + shown + "' is not writable",
-                          "this user has no write permission there (or the filesystem is read-only)",
-                          "open the store with read_only = true to query it, or fix the permissions");
-    } else if (!fs::exists(dir / "data.mdb", ec)) {
-      throw store_error("there is no store at '" + shown + "' (no data.mdb)",
-                        "the path is wrong, or the store was never created",
-                        "check the path; a read-only open never creates a store");
-    }
-    const fs::path canon = fs::canonical(dir, ec);
-    if (ec) throw_errno(ec.value(), "canonical", shown);
-    if (!fs::is_directory(canon, ec)) throw_errno(ENOTDIR, "open", shown);
-    return canon.string();
-  }
+  CONSIST_DECL static std::string prepare_directory(const std::filesystem::path& dir, bool read_only);
   /// A data file shorter than its last committed page was truncated (a copy
   /// cut short, a full disk during a copy): reading the missing pages through
   /// the map would kill the process with SIGBUS, so refuse it here.
-  static void require_whole_file(const ::consist::detail::env_core& c) {
-    MDB_envinfo info;
-    MDB_stat st;
-    c.check(::mdb_env_info(c.handle, &info), "mdb_env_info");
-    c.check(::mdb_env_stat(c.handle, &st), "mdb_env_stat");
-    struct stat file;
-    if (::fstat(c.fd, &file) != 0) c.fail(errno, "fstat");
-    const auto needed = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
-    if (static_cast<std::uint64_t>(file.st_size) < needed)
-      throw integrity_error("the store at '" + c.path + "' is truncated: data.mdb has " +
-                                std::to_string(file.st_size) + " bytes, its last committed page ends at " +
-                                std::to_string(needed),
-                            "the file was cut short (an interrupted copy, a full disk while copying it)",
-                            "restore data.mdb from a complete copy, or rebuild the store from the run snapshots");
-  }
+  CONSIST_DECL static void require_whole_file(const ::consist::detail::env_core& c);
   [[noreturn]] static void throw_errno(int err, std::string_view call, const std::string& path) {
     ::consist::detail::throw_lmdb_error(err, call, path);
   }
@@ -451,3 +300,7 @@ class env {
 };
 
 }  // namespace consist::inline v0::lmdb
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/store/impl/lmdb.ipp>
+#endif

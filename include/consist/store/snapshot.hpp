@@ -13,29 +13,16 @@
 // may be missing, never torn. read_snapshot is strict (integrity_error on
 // invalid JSON, a wrong type or an unknown field, naming the file).
 
-#include <consist/detail/base64.hpp>
-#include <consist/detail/hex.hpp>
-#include <consist/detail/make_dirs.hpp>
-#include <consist/error.hpp>
+#include <consist/detail/config.hpp>
 #include <consist/record.hpp>
-#include <consist/store/layout.hpp>
 #include <consist/store/record_codec.hpp>
 #include <consist/store/store.hpp>
 
-#include <boost/json/serialize.hpp>
-
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace consist::inline v0 {
@@ -47,118 +34,18 @@ struct snapshot {
   std::vector<artifact> artifacts;
 };
 
-inline std::filesystem::path snapshot_path(const std::filesystem::path& run_dir, std::string_view run_id) {
-  layout::validate_name(run_id, "run id");  // also a file name: no '/', not "." or ".."
-  return run_dir / "runs" / (std::string(run_id) + ".json");
-}
-
-namespace detail {
-
-inline constexpr std::string_view snapshot_keys[] = {"cache", "artifacts"};
-
-[[noreturn]] inline void snapshot_io_error(const std::string& what, const std::filesystem::path& file, int err) {
-  throw store_error(what + " '" + file.string() + "': " + std::strerror(err),
-                    err == ENOSPC ? "the filesystem is full" : "no permission, or the run directory is not usable",
-                    "check the run directory; the store still holds the record (snapshots can be re-exported)");
-}
-
-inline boost::json::value cache_to_json(const run_record& r, const cache_entry* e) {
-  if (!e || r.status != run_status::completed) return nullptr;
-  boost::json::object outputs;
-  for (const auto& [key, id] : e->outputs) outputs[key] = id;
-  return boost::json::object{{"signature", hex_encode(e->signature)},
-                             {"created_at", format_timestamp(e->created_at)},
-                             {"value_base64", to_base64(e->value)},
-                             {"outputs", std::move(outputs)}};
-}
-
-inline std::optional<cache_entry> cache_from_json(const boost::json::value& v, const run_record& r,
-                                                  const std::string& source) {
-  if (v.is_null()) return std::nullopt;
-  json_fields f(v, "cache", source);
-  cache_entry e;
-  e.run_id = r.id;
-  const auto sig = f.string("signature");
-  if (!hex_decode_into(sig, e.signature))
-    throw integrity_error(source + ": field 'cache.signature' is not 32 lowercase hex digits", "the file was edited or damaged",
-                          "restore the snapshot");
-  e.created_at = f.time("created_at");
-  auto value = from_base64(f.string("value_base64"));
-  if (!value)
-    throw integrity_error(source + ": field 'cache.value_base64' is not canonical base64", "the file was edited or damaged",
-                          "restore the snapshot");
-  e.value = std::move(*value);
-  e.outputs = f.string_map("outputs");
-  f.done();
-  return e;
-}
-
-}  // namespace detail
+CONSIST_DECL std::filesystem::path snapshot_path(const std::filesystem::path& run_dir, std::string_view run_id);
 
 /// Writes the snapshot of `record` atomically; pass the cache entry and the
 /// run's artifacts so a store rebuilt from snapshots still hits.
-inline void write_snapshot(const std::filesystem::path& run_dir, const run_record& record,
-                           const cache_entry* entry = nullptr, std::span<const artifact> artifacts = {}) {
-  const auto file = snapshot_path(run_dir, record.id);
-  boost::json::object doc = record_to_json(record);
-  doc["cache"] = detail::cache_to_json(record, entry);
-  boost::json::array arts;
-  for (const auto& a : artifacts) arts.emplace_back(artifact_to_json(a));
-  doc["artifacts"] = std::move(arts);
-  const std::string text = boost::json::serialize(doc) + "\n";
-
-  if (const int err = detail::make_directories(file.parent_path()))
-    detail::snapshot_io_error("cannot create the snapshot directory of", file, err);
-  static std::atomic<unsigned> counter{0};
-  const auto tmp = file.parent_path() / ("." + record.id + ".json.tmp." + std::to_string(::getpid()) + "." +
-                                         std::to_string(counter.fetch_add(1)));
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664);
-  if (fd < 0) detail::snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      detail::snapshot_io_error("cannot write the snapshot", file, err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), file.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    detail::snapshot_io_error("cannot write the snapshot", file, err);
-  }
-}
+CONSIST_DECL void write_snapshot(const std::filesystem::path& run_dir, const run_record& record,
+                                 const cache_entry* entry = nullptr, std::span<const artifact> artifacts = {});
 
 /// Decodes the text of a snapshot; `source` names it in errors.
-inline snapshot snapshot_from_text(std::string_view text, const std::string& source) {
-  const auto doc = detail::parse_json_text(text, source);
-  snapshot s;
-  s.record = record_from_json(doc, source, detail::snapshot_keys);
-  const auto& obj = doc.get_object();  // record_from_json checked it is an object
-  const auto* cache = obj.if_contains("cache");
-  const auto* arts = obj.if_contains("artifacts");
-  if (!cache || !arts)
-    throw integrity_error(source + ": required field '" + std::string(cache ? "artifacts" : "cache") + "' is missing",
-                          "the file is not a consist snapshot, or was edited", "restore the snapshot");
-  s.cache = detail::cache_from_json(*cache, s.record, source);
-  if (!arts->is_array()) throw integrity_error(source + ": field 'artifacts' must be an array", "the file was edited", "restore it");
-  for (std::size_t i = 0; i < arts->get_array().size(); ++i)
-    s.artifacts.push_back(artifact_from_json(arts->get_array()[i], source, "artifacts[" + std::to_string(i) + "]"));
-  return s;
-}
+CONSIST_DECL snapshot snapshot_from_text(std::string_view text, const std::string& source);
 
 /// Reads a snapshot with everything in it.
-inline snapshot read_snapshot_full(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw not_found_error("cannot open the snapshot '" + file.string() + "'", "the file does not exist or is unreadable",
-                                 "check the path (snapshots are <run_dir>/runs/<run_id>.json)");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return snapshot_from_text(text, "snapshot " + file.string());
-}
+CONSIST_DECL snapshot read_snapshot_full(const std::filesystem::path& file);
 
 /// Reads the record of a snapshot.
 inline run_record read_snapshot(const std::filesystem::path& file) { return read_snapshot_full(file).record; }
@@ -166,30 +53,10 @@ inline run_record read_snapshot(const std::filesystem::path& file) { return read
 /// Re-creates runs, indexes, artifacts and signature index entries from the
 /// snapshots in `<run_dir>/runs` (batched transactions). Returns the number of
 /// runs. A snapshot that cannot be read stops the rebuild with its error.
-inline std::size_t rebuild_store_from_snapshots(run_store& store, const std::filesystem::path& run_dir) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(run_dir / "runs", ec)) {
-    const auto name = e.path().filename().string();
-    if (!name.starts_with(".") && e.path().extension() == ".json") files.push_back(e.path());
-  }
-  if (ec) detail::snapshot_io_error("cannot list the snapshots in", run_dir / "runs", ec.value());
-  std::sort(files.begin(), files.end());
-  std::vector<run_commit> batch;
-  auto flush_batch = [&] {
-    store.commit_runs(batch);
-    batch.clear();
-  };
-  for (const auto& f : files) {
-    auto s = read_snapshot_full(f);
-    if (s.record.id + ".json" != f.filename().string())
-      throw integrity_error("snapshot " + f.string() + " holds run '" + s.record.id + "'",
-                            "the file was renamed or copied", "name the file <run_id>.json");
-    batch.push_back({std::move(s.record), std::move(s.cache), std::move(s.artifacts)});
-    if (batch.size() == 256) flush_batch();
-  }
-  if (!batch.empty()) flush_batch();
-  return files.size();
-}
+CONSIST_DECL std::size_t rebuild_store_from_snapshots(run_store& store, const std::filesystem::path& run_dir);
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/store/impl/snapshot.ipp>
+#endif

@@ -9,19 +9,16 @@
 // cache-hit records and hit counters (enqueue / count_hit / flush).
 // Reads: find_cached (the hot path of a hit) and queries over the indexes.
 
-#include <consist/detail/run_indexes.hpp>
-#include <consist/detail/store_meta.hpp>
+#include <consist/detail/config.hpp>
 #include <consist/detail/hex.hpp>
-#include <consist/detail/run_id.hpp>
+#include <consist/detail/run_indexes.hpp>
 #include <consist/detail/uuid.hpp>
 #include <consist/error.hpp>
 #include <consist/record.hpp>
 #include <consist/store/group_commit.hpp>
 #include <consist/store/layout.hpp>
 #include <consist/store/lmdb.hpp>
-#include <consist/store/record_codec.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -66,39 +63,9 @@ class run_store {
  public:
   /// The store at options.path, opened now or the instance this process already has.
   /// A second open with different durability, read_only or hit_queue_capacity is a usage_error.
-  static std::shared_ptr<run_store> open(const store_options& options) {
-    auto& reg = registry();
-    std::lock_guard lock(reg.m);
-    std::error_code ec;
-    const std::string key = std::filesystem::weakly_canonical(std::filesystem::absolute(options.path), ec).string();
-    if (auto it = reg.stores.find(key); it != reg.stores.end())
-      if (auto existing = it->second.lock()) {
-        existing->require_same_options(options);
-        return existing;
-      }
-    // The deleter takes the registry lock so a concurrent open() of the same
-    // path waits for this instance to close its environment.
-    std::shared_ptr<run_store> s(new run_store(token{}, options), [](run_store* p) {
-      std::lock_guard l(registry().m);
-      delete p;
-    });
-    reg.stores[key] = s;
-    return s;
-  }
+  CONSIST_DECL static std::shared_ptr<run_store> open(const store_options& options);
 
-  run_store(token, const store_options& options)
-      : options_(options),
-        env_(lmdb::env::open(options.path, env_options_for(options))) {
-    if (options.read_only) open_existing();
-    else open_or_create();
-    if (!options.read_only)
-      queue_ = std::make_unique<detail::group_commit<queued>>(
-          options.hit_queue_capacity, 1024, [this](std::vector<queued>& batch) { write_queued(batch); },
-          [this] {
-            // A durable commit after the last deferred one already synced the file.
-            if (env_.durable_commits() == deferred_mark_.load()) env_.sync();
-          });
-  }
+  CONSIST_DECL run_store(token, const store_options& options);
   run_store(const run_store&) = delete;
   run_store& operator=(const run_store&) = delete;
   ~run_store() = default;  // the queue (declared last) drains and joins first
@@ -112,26 +79,11 @@ class run_store {
 
   /// The cache entry of the newest completed run with this signature: one get
   /// in this thread's cached read transaction.
-  std::optional<cache_entry> find_cached(const signature_digest& signature) const {
-    std::optional<cache_entry> found(std::in_place);
-    if (!find_cached(signature, *found)) found.reset();
-    return found;
-  }
+  CONSIST_DECL std::optional<cache_entry> find_cached(const signature_digest& signature) const;
 
   /// The same into `out`, reusing its buffers (no allocation once they are
   /// large enough: for callers that look up in a loop). False on a miss.
-  bool find_cached(const signature_digest& signature, cache_entry& out) const {
-    const bool hit = env_.read([&](const lmdb::txn& t) {
-      const auto v = t.get(db_.signature_index, signature_key(signature));
-      if (v) layout::decode_cache_entry_into(out, *v, "a signature index entry");
-      return v.has_value();
-    });
-    if (hit && out.signature != signature)
-      throw integrity_error("a signature index entry holds another signature than its key",
-                            "the store was damaged or written by another program",
-                            "rebuild the store from the run snapshots");
-    return hit;
-  }
+  CONSIST_DECL bool find_cached(const signature_digest& signature, cache_entry& out) const;
 
   // ---- writes ---------------------------------------------------------------
 
@@ -149,20 +101,7 @@ class run_store {
   /// begin_run, but false (and nothing written) when the id already names a
   /// run in the store: the caller draws another id and tries again. Two
   /// processes that draw one id cannot overwrite each other's record.
-  bool try_begin_run(const run_record& record) {
-    if (record.status != run_status::running)
-      throw usage_error("begin_run got run '" + record.id + "' with status " + to_string(record.status),
-                        "begin_run records a run that starts", "pass status running, or use commit_run");
-    env_.require_writable("begin a run");
-    const auto p = prepare({record, std::nullopt, {}});
-    const bool written =
-        env_.write([&](lmdb::txn& t) { return put_run(t, p, id_use::new_run); }, lmdb::commit_sync::deferred);
-    if (written && options_.durability == durability::sync) {
-      deferred_mark_ = env_.durable_commits();
-      queue_->request_sync();
-    }
-    return written;
-  }
+  CONSIST_DECL bool try_begin_run(const run_record& record);
 
   /// Commits a run in one write transaction: the record, its links (both
   /// directions), the artifacts, children, tags and model_time entries, and,
@@ -171,154 +110,48 @@ class run_store {
   /// when it returns. It replaces a stored record only of the same run (same
   /// started_at, pid and host: the one begin_run wrote); a record of another
   /// run under that id is a usage_error, and nothing is written.
-  void commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
-    env_.require_writable("commit a run");
-    const auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
-                            std::vector<artifact>(artifacts.begin(), artifacts.end())});
-    env_.write([&](lmdb::txn& t) {
-      if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
-    });
-  }
+  CONSIST_DECL void commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts);
 
   /// Commits many runs in one write transaction (imports, rebuilds).
-  void commit_runs(std::span<const run_commit> runs) {
-    env_.require_writable("commit runs");
-    std::vector<prepared> ps;
-    ps.reserve(runs.size());
-    for (const auto& r : runs) ps.push_back(prepare(r));
-    env_.write([&](lmdb::txn& t) {
-      for (const auto& p : ps)
-        if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
-    });
-  }
+  CONSIST_DECL void commit_runs(std::span<const run_commit> runs);
 
   /// Queues a cache-hit record for the background writer (written in batches,
   /// one transaction each). A later record of the same run replaces an earlier
   /// one; should the id name another run, the writer stores the record under
   /// a freshly drawn suffix instead (a hit record is a leaf: nothing links to it). Waits while the queue holds hit_queue_capacity
   /// items. Rethrows an earlier background error.
-  void enqueue(run_record record) {
-    env_.require_writable("enqueue a run");
-    detail::validate_record_names(record);
-    queue_->push(queued(std::in_place_type<run_record>, std::move(record)));
-  }
+  CONSIST_DECL void enqueue(run_record record);
 
   /// Counts one reuse of run_id at `when` (record_hits = count), through the queue.
-  void count_hit(std::string_view run_id, timestamp when) {
-    env_.require_writable("count a hit");
-    layout::validate_name(run_id, "run id");
-    queue_->push(queued(std::in_place_type<hit>, hit{std::string(run_id), when}));
-  }
+  CONSIST_DECL void count_hit(std::string_view run_id, timestamp when);
 
   /// Returns when everything queued before the call is committed (durable
   /// per durability); rethrows a background error. No-op when read-only.
-  void flush() {
-    if (queue_) queue_->flush();
-  }
+  CONSIST_DECL void flush();
 
   // ---- reads ----------------------------------------------------------------
 
-  std::optional<run_record> get_run(std::string_view id) const {
-    return env_.read([&](const lmdb::txn& t) -> std::optional<run_record> {
-      const auto text = t.get(db_.runs, id);
-      if (!text) return std::nullopt;
-      return record_from_text(*text, record_source(id));
-    });
-  }
+  CONSIST_DECL std::optional<run_record> get_run(std::string_view id) const;
 
   /// Runs matching every filter, newest (created_at) first. Uses the children
   /// index for parent, tags for tag, model_time for model (in that order).
-  std::vector<run_record> find_runs(const run_query& q) const {
-    return env_.read([&](const lmdb::txn& t) {
-      std::vector<run_record> out;
-      bool ordered = false;
-      auto consider = [&](std::string_view id) {
-        const auto text = t.get(db_.runs, id);
-        if (!text) dangling_index(id);
-        auto r = record_from_text(*text, record_source(id));
-        if (matches(q, r)) out.push_back(std::move(r));
-        return !(ordered && q.limit != 0 && out.size() >= q.limit);
-      };
-      if (q.parent || q.tag) {
-        const auto prefix = layout::prefix_of(q.parent ? *q.parent : *q.tag);
-        t.with_cursor(q.parent ? db_.children : db_.tags, [&](lmdb::cursor& c) {
-          detail::scan_prefix(c, prefix, [&](const lmdb::cursor::entry& e) {
-            return consider(e.first.substr(prefix.size()));
-          });
-        });
-      } else if (q.model) {
-        ordered = true;
-        const auto prefix = layout::prefix_of(*q.model);
-        t.with_cursor(db_.model_time, [&](lmdb::cursor& c) {
-          detail::scan_prefix_reverse(c, prefix, [&](const lmdb::cursor::entry& e) {
-            const auto id = layout::model_time_run_id(e.first, prefix.size());
-            const auto status = layout::status_from_byte(e.second);
-            if (!id || !status) dangling_index(e.first);
-            return (q.status && *status != *q.status) ? true : consider(*id);
-          });
-        });
-      } else {
-        t.with_cursor(db_.runs, [&](lmdb::cursor& c) {
-          for (auto e = c.first(); e; e = c.next()) {
-            auto r = record_from_text(e->second, record_source(e->first));
-            if (matches(q, r)) out.push_back(std::move(r));
-          }
-        });
-      }
-      if (!ordered)
-        std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) {
-          return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
-        });
-      if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
-      return out;
-    });
-  }
+  CONSIST_DECL std::vector<run_record> find_runs(const run_query& q) const;
 
   /// The newest run of `model` with `status`.
-  std::optional<run_record> find_latest_run(std::string_view model, run_status status) const {
-    run_query q;
-    q.model = std::string(model);
-    q.status = status;
-    q.limit = 1;
-    auto found = find_runs(q);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
-  }
+  CONSIST_DECL std::optional<run_record> find_latest_run(std::string_view model, run_status status) const;
 
-  std::optional<artifact> get_artifact(std::string_view id) const {
-    return env_.read([&](const lmdb::txn& t) -> std::optional<artifact> {
-      const auto text = t.get(db_.artifacts, id);
-      if (!text) return std::nullopt;
-      return artifact_from_text(*text, "artifact '" + std::string(id) + "' in the store at " + env_.path());
-    });
-  }
+  CONSIST_DECL std::optional<artifact> get_artifact(std::string_view id) const;
 
   /// The artifacts a run used, by direction then key.
-  std::vector<artifact_link> links_of_run(std::string_view run_id) const {
-    return links(db_.run_artifacts, run_id, [&](const layout::link_key& k, std::string_view value) {
-      return artifact_link{std::string(k.first), std::string(value), std::string(k.second), k.direction};
-    });
-  }
+  CONSIST_DECL std::vector<artifact_link> links_of_run(std::string_view run_id) const;
 
   /// The runs that used an artifact, by direction then run id.
-  std::vector<artifact_link> links_of_artifact(std::string_view artifact_id) const {
-    return links(db_.artifact_runs, artifact_id, [&](const layout::link_key& k, std::string_view value) {
-      return artifact_link{std::string(k.second), std::string(k.first), std::string(value), k.direction};
-    });
-  }
+  CONSIST_DECL std::vector<artifact_link> links_of_artifact(std::string_view artifact_id) const;
 
   /// (count, last used) of a run reused with record_hits = count.
-  std::optional<std::pair<std::uint64_t, timestamp>> hit_counter(std::string_view run_id) const {
-    return env_.read([&](const lmdb::txn& t) -> std::optional<std::pair<std::uint64_t, timestamp>> {
-      const auto v = t.get(db_.hit_counters, run_id);
-      if (!v) return std::nullopt;
-      return layout::decode_hit_counter(*v, run_id);
-    });
-  }
+  CONSIST_DECL std::optional<std::pair<std::uint64_t, timestamp>> hit_counter(std::string_view run_id) const;
 
-  std::size_t run_count() const {
-    return env_.read([&](const lmdb::txn& t) { return t.entries(db_.runs); });
-  }
+  CONSIST_DECL std::size_t run_count() const;
 
  private:
   struct hit {
@@ -338,51 +171,23 @@ class run_store {
     detail::run_index_entries indexes;
   };
 
-  static lmdb::env_options env_options_for(const store_options& o) {
-    lmdb::env_options e;
-    e.map_size = o.initial_map_size;
-    e.read_only = o.read_only;
-    e.durability = o.durability;
-    return e;
-  }
+  CONSIST_DECL static lmdb::env_options env_options_for(const store_options& o);
 
   struct store_registry {
     std::mutex m;
     std::map<std::string, std::weak_ptr<run_store>> stores;
   };
-  static store_registry& registry() {
-    static store_registry r;
-    return r;
-  }
+  CONSIST_DECL static store_registry& registry();
 
-  void require_same_options(const store_options& o) const {
-    if (o.durability != options_.durability || o.read_only != options_.read_only ||
-        o.hit_queue_capacity != options_.hit_queue_capacity)
-      throw usage_error("the store at '" + env_.path() + "' is already open in this process with other options",
-                        "run_store::open shares one instance per path; durability, read_only and "
-                        "hit_queue_capacity cannot differ between users",
-                        "open the store once with the options every user needs");
-  }
+  CONSIST_DECL void require_same_options(const store_options& o) const;
 
   static std::string_view signature_key(const signature_digest& s) noexcept {
     return {reinterpret_cast<const char*>(s.data()), s.size()};
   }
-  std::string record_source(std::string_view id) const {
-    return "run record '" + std::string(id) + "' in the store at " + env_.path();
-  }
-  [[noreturn]] void dangling_index(std::string_view what) const {
-    throw integrity_error("an index of the store at " + env_.path() + " names a missing run ('" +
-                              std::string(what.substr(0, 80)) + "')",
-                          "the store was damaged or modified by another program",
-                          "rebuild the store from the run snapshots");
-  }
+  CONSIST_DECL std::string record_source(std::string_view id) const;
+  [[noreturn]] CONSIST_DECL void dangling_index(std::string_view what) const;
 
-  static bool matches(const run_query& q, const run_record& r) {
-    return (!q.model || r.model_name == *q.model) && (!q.parent || r.parent_run_id == *q.parent) &&
-           (!q.status || r.status == *q.status) && (!q.year || r.year == q.year) &&
-           (!q.iteration || r.iteration == q.iteration) &&
-           (!q.tag || std::find(r.tags.begin(), r.tags.end(), *q.tag) != r.tags.end());
-  }
+  CONSIST_DECL static bool matches(const run_query& q, const run_record& r);
 
   template <class Make>
   std::vector<artifact_link> links(lmdb::dbi db, std::string_view first, Make make) const {
@@ -401,26 +206,7 @@ class run_store {
     });
   }
 
-  prepared prepare(run_commit c) const {
-    detail::validate_record_names(c.record);
-    prepared p;
-    if (signature_digest d{}; detail::hex_decode_into(c.record.signature, d)) p.signature = d;
-    if (c.entry) {
-      if (c.entry->run_id != c.record.id || !p.signature || *p.signature != c.entry->signature)
-        throw usage_error("the cache entry given for run '" + c.record.id + "' belongs to another run or signature",
-                          "cache_entry::run_id and ::signature must equal the record's id and (hex) signature",
-                          "build the entry from the record it is committed with");
-      if (c.record.status == run_status::completed) p.entry_bytes = layout::encode_cache_entry(*c.entry);
-    }
-    for (const auto& a : c.artifacts) {
-      layout::validate_name(a.id, "artifact id");
-      p.artifacts.emplace_back(a.id, artifact_to_text(a));
-    }
-    p.text = record_to_text(c.record);
-    p.indexes = detail::index_entries_of(c.record);
-    p.record = std::move(c.record);
-    return p;
-  }
+  CONSIST_DECL prepared prepare(run_commit c) const;
 
   /// new_run: the id must be free; same_run: it may hold this run's earlier record.
   enum class id_use { new_run, same_run };
@@ -429,97 +215,20 @@ class run_store {
     return a.started_at == b.started_at && a.pid == b.pid && a.host == b.host;
   }
 
-  [[noreturn]] void id_taken(const std::string& id) const {
-    throw usage_error("the run id '" + id + "' already names another run in the store at " + env_.path(),
-                      "an explicit consist::run_id was reused, or two runs drew the same random id",
-                      "pass a run id not used before, or let consist draw one (it retries on a collision)");
-  }
+  [[noreturn]] CONSIST_DECL void id_taken(const std::string& id) const;
 
   /// Writes the run and its index entries; false (nothing written) when its
   /// id names a run that `use` does not allow replacing.
-  bool put_run(lmdb::txn& t, const prepared& p, id_use use) {
-    const auto& r = p.record;
-    std::optional<detail::run_index_entries> old;
-    if (const auto previous = t.get(db_.runs, r.id)) {
-      if (use == id_use::new_run) return false;
-      auto before = record_from_text(*previous, record_source(r.id));
-      if (!same_run(before, r)) return false;
-      old = detail::index_entries_of(before);
-    }
-    t.put(db_.runs, r.id, p.text);
-    detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
-    for (const auto& [id, text] : p.artifacts) t.put(db_.artifacts, id, text);
-    if (!p.signature) return true;
-    const auto key = signature_key(*p.signature);
-    const auto current = t.get(db_.signature_index, key);
-    if (!p.entry_bytes.empty()) {
-      const auto mine = layout::cache_entry_created_at(p.entry_bytes, "a new cache entry");
-      if (!current || layout::cache_entry_created_at(*current, "a signature index entry") <= mine)
-        t.put(db_.signature_index, key, p.entry_bytes);
-    } else if (current && layout::decode_cache_entry(*current, "a signature index entry").run_id == r.id) {
-      t.del(db_.signature_index, key);  // a run that is no longer completed is no candidate
-    }
-    return true;
-  }
+  CONSIST_DECL bool put_run(lmdb::txn& t, const prepared& p, id_use use);
 
   /// The id with its random suffix drawn again ("<name>_<8 hex>" keeps <name>).
-  static std::string redrawn_id(const std::string& id) {
-    const auto cut = id.rfind('_');
-    return detail::make_run_id(cut == std::string::npos ? std::string_view(id) : std::string_view(id).substr(0, cut));
-  }
+  CONSIST_DECL static std::string redrawn_id(const std::string& id);
 
-  void write_queued(std::vector<queued>& batch) {
-    std::vector<prepared> runs;
-    std::map<std::string, std::pair<std::uint64_t, timestamp>> hits;
-    for (auto& item : batch) {
-      if (auto* r = std::get_if<run_record>(&item)) {
-        runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
-      } else {
-        auto& h = std::get<hit>(item);
-        auto& [count, last] = hits[h.run_id];
-        ++count;
-        last = std::max(last, h.when);
-      }
-    }
-    env_.write([&](lmdb::txn& t) {
-      for (auto& p : runs)
-        while (!put_run(t, p, id_use::same_run)) {
-          run_record moved = p.record;
-          moved.id = redrawn_id(moved.id);
-          p = prepare({std::move(moved), std::nullopt, {}});
-        }
-      for (const auto& [id, counted] : hits) {
-        auto [count, last] = counted;
-        if (const auto v = t.get(db_.hit_counters, id)) {
-          const auto [before, last_before] = layout::decode_hit_counter(*v, id);
-          count += before;
-          last = std::max(last, last_before);
-        }
-        t.put(db_.hit_counters, id, layout::encode_hit_counter(count, last));
-      }
-    });
-  }
+  CONSIST_DECL void write_queued(std::vector<queued>& batch);
 
-  void open_or_create() {
-    env_.write([&](lmdb::txn& t) {
-      detail::require_consist_main_db(t, env_.path());
-      db_ = *detail::open_store_dbis(t, true);
-      namespace_uuid_ = detail::check_meta(t, db_, env_.path(), true);
-    });
-  }
+  CONSIST_DECL void open_or_create();
 
-  void open_existing() {
-    auto t = env_.begin_read();
-    detail::require_consist_main_db(t, env_.path());
-    const auto dbs = detail::open_store_dbis(t, false);
-    if (!dbs)
-      throw integrity_error("the store at '" + env_.path() + "' lacks some of consist's databases",
-                            "it was never fully created by consist, or was created by another program",
-                            "open it once without read_only to create it, or use another directory");
-    db_ = *dbs;
-    namespace_uuid_ = detail::check_meta(t, db_, env_.path(), false);
-    t.commit();  // makes the database handles usable by later transactions
-  }
+  CONSIST_DECL void open_existing();
 
   store_options options_;
   lmdb::env env_;
@@ -530,3 +239,7 @@ class run_store {
 };
 
 }  // namespace consist::inline v0
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/store/impl/store.ipp>
+#endif

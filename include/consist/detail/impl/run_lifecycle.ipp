@@ -1,0 +1,233 @@
+#pragma once
+// Body of <consist/detail/run_lifecycle.hpp>.
+
+#include <consist/detail/run_lifecycle.hpp>
+
+#include <consist/detail/outputs.hpp>
+#include <consist/detail/run_id.hpp>
+#include <consist/detail/uuid.hpp>
+#include <consist/explain.hpp>
+#include <consist/store/snapshot.hpp>
+
+#include <algorithm>
+#include <system_error>
+
+namespace consist::inline v0::detail {
+
+std::string describe_exception(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+
+std::string step_run_id(const run_placement& where, std::string_view name) {
+  return where.parent_run_id + "." + std::to_string(where.step) + "." + std::string(name);
+}
+
+std::string choose_run_id(const resolved_invocation& inv, const run_placement& where) {
+  if (!inv.run_id.empty()) return inv.run_id;
+  if (where.parent_run_id.empty()) return make_run_id(inv.name);
+  return step_run_id(where, inv.name);
+}
+
+std::string stale_output(const run_store& store, const cache_entry& entry, const std::filesystem::path& run_dir) {
+  for (const auto& [key, id] : entry.outputs) {
+    const auto a = store.get_artifact(id);
+    if (!a) return "cached output '" + key + "' has no artifact record";
+    const auto p = artifact_path(*a, run_dir);
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) return "cached output '" + key + "' is missing at " + p.string();
+    const auto mode = a->fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
+    if (to_hex(fingerprint_path(p, mode).digest) != a->fingerprint)
+      return "cached output '" + key + "' changed since run " + entry.run_id;
+  }
+  return {};
+}
+
+std::map<std::string, artifact> load_outputs(const run_store& store, const cache_entry& entry) {
+  std::map<std::string, artifact> out;
+  for (const auto& [key, id] : entry.outputs)
+    if (auto a = store.get_artifact(id)) out.emplace(key, std::move(*a));
+  return out;
+}
+
+cache_lookup look_up(const run_store& store, const resolved_invocation& inv, const std::filesystem::path& run_dir) {
+  cache_lookup l;
+  if (inv.mode == cache_mode::overwrite) {
+    l.why = "cache_options{.mode = overwrite}: always executes";
+    return l;
+  }
+  l.entry = store.find_cached(inv.signature);
+  if (l.entry && inv.validate == cache_validation::eager) {
+    if (auto stale = stale_output(store, *l.entry, run_dir); !stale.empty()) {
+      l.entry.reset();
+      l.why = stale + " (eager validation)";
+    }
+  }
+  return l;
+}
+
+void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec) {
+  if (mode == cache_mode::readonly) return;
+  if (record_hits == hit_recording::full) store.enqueue(run_record(rec));
+  else if (record_hits == hit_recording::count) store.count_hit(rec.cache_source, *rec.ended_at);
+}
+
+artifact input_file_artifact(const run_store& store, const std::string& key, const std::filesystem::path& p,
+                             const std::filesystem::path& run_dir, const fingerprint& fp, timestamp when) {
+  artifact a = make_artifact(key, p, run_dir, fp);
+  a.created_at = when;
+  a.id = name_uuid(store.namespace_uuid(), "file:" + a.location + "#" + a.fingerprint_strategy + ":" + a.fingerprint);
+  return a;
+}
+
+std::filesystem::path output_dir_of(const std::filesystem::path& run_dir, const std::string& model,
+                                    const std::string& run_id) {
+  return run_dir / "outputs" / model / run_id;
+}
+
+run_context context_of(const resolved_invocation& inv, const std::filesystem::path& run_dir,
+                       const std::string& run_id) {
+  std::vector<run_context::input_location> locations;
+  for (const auto& in : inv.inputs) locations.push_back({in.key, in.path});
+  return run_context(run_id, inv.model, output_dir_of(run_dir, inv.model, run_id), std::move(locations),
+                     inv.output_keys);
+}
+
+run_spans::run_spans(bool on) {
+  if (on) collection_.emplace();
+}
+
+void run_spans::take_into(run_record& rec) {
+  if (!collection_) return;
+  span_collection c = std::move(*collection_);
+  collection_.reset();
+  rec.span_stats = c.finish();
+}
+
+void run_spans::take_into_nothrow(run_record& rec) noexcept {
+  try {
+    take_into(rec);
+  } catch (const std::exception& ex) {
+    try {
+      rec.meta["spans_error"] = ex.what();
+    } catch (...) {
+    }
+  } catch (...) {
+  }
+}
+
+executing_run::executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv,
+                             run_record rec, std::string_view why)
+    : store_(&store),
+      run_dir_(std::move(run_dir)),
+      writes_(inv.mode != cache_mode::readonly),
+      signature_(inv.signature),
+      rec_(std::move(rec)) {
+  explain(inv, why);
+  for (const auto& in : inv.inputs) {
+    if (in.upstream) link_input(in.key, *in.upstream, false);
+    else link_input(in.key, input_file_artifact(store, in.key, in.path, run_dir_, *in.file, rec_.started_at), true);
+  }
+  if (writes_) begin(inv);
+}
+
+void executing_run::begin(const resolved_invocation& inv) {
+  const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
+  if (!generated) return store_->begin_run(rec_);
+  while (!store_->try_begin_run(rec_)) {
+    rec_.id = make_run_id(inv.name);
+    for (auto& l : rec_.links) l.run_id = rec_.id;
+  }
+}
+
+void executing_run::link_input(const std::string& key, const artifact& a, bool introduces) {
+  rec_.links.push_back({rec_.id, a.id, key, link_direction::input});
+  if (introduces) artifacts_.push_back(a);
+}
+
+void executing_run::add_output(const std::string& key, artifact& a) {
+  if (a.producing_run_id.empty()) {
+    a.producing_run_id = rec_.id;
+    a.producing_signature = rec_.signature;
+    a.created_at = now();
+    artifacts_.push_back(a);
+  }
+  outputs_.emplace_back(key, a.id);
+  rec_.links.push_back({rec_.id, a.id, key, link_direction::output});
+}
+
+void executing_run::add_warnings(const std::vector<std::string>& warnings) {
+  if (warnings.empty()) return;
+  boost::json::array w;
+  for (const auto& s : warnings) w.emplace_back(s);
+  rec_.meta["output_warnings"] = std::move(w);
+}
+
+void executing_run::merge_meta(const boost::json::object& m) {
+  for (const auto& kv : m) rec_.meta.insert_or_assign(kv.key(), kv.value());
+}
+
+void executing_run::complete(const std::vector<std::uint8_t>* value) {
+  rec_.status = run_status::completed;
+  rec_.ended_at = rec_.updated_at = now();
+  if (!writes_) return;
+  std::optional<cache_entry> entry;
+  if (value) {
+    entry.emplace();
+    entry->run_id = rec_.id;
+    entry->signature = signature_;
+    entry->created_at = rec_.created_at;
+    entry->value = *value;
+    entry->outputs = outputs_;
+  }
+  store_->commit_run(rec_, entry ? &*entry : nullptr, artifacts_);
+  write_snapshot(run_dir_, rec_, entry ? &*entry : nullptr, artifacts_);
+}
+
+void executing_run::fail(std::string error) {
+  rec_.status = run_status::failed;
+  rec_.error = std::move(error);
+  rec_.ended_at = rec_.updated_at = now();
+  if (!writes_) return;
+  store_->commit_run(rec_, nullptr, artifacts_);
+  write_snapshot(run_dir_, rec_, nullptr, artifacts_);
+}
+
+void executing_run::explain(const resolved_invocation& inv, std::string_view why) {
+  run_query q;
+  q.model = inv.model;
+  q.status = run_status::completed;
+  q.limit = 20;
+  miss_explanation e = explain_against(rec_, producers_of(store_->find_runs(q)));
+  if (!why.empty()) e.reason = std::string(why) + "; " + e.reason;
+  for (auto& key : e.changed_inputs)
+    for (const auto& in : inv.inputs)
+      if (in.key == key && in.upstream) key += " (from run " + in.upstream->producing_run_id + ")";
+  rec_.explanation = std::move(e);
+}
+
+std::vector<run_record> executing_run::producers_of(std::vector<run_record> runs) const {
+  std::vector<run_record> out;
+  out.reserve(runs.size());
+  const auto seen = [&](const std::string& id) {
+    return std::any_of(out.begin(), out.end(), [&](const run_record& r) { return r.id == id; });
+  };
+  for (auto& r : runs) {
+    if (r.cache_hit && !r.cache_source.empty()) {
+      if (seen(r.cache_source)) continue;
+      if (auto source = store_->get_run(r.cache_source); source && source->status == run_status::completed) {
+        out.push_back(std::move(*source));
+        continue;
+      }
+    }
+    if (!seen(r.id)) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace consist::inline v0::detail

@@ -1,0 +1,70 @@
+#pragma once
+// Compact JSON text written straight into a string, without building a
+// boost::json value first. The text is byte for byte what
+// boost::json::serialize writes for the same values (same escapes, same
+// number forms; doubles are formatted by Boost.JSON itself), so records
+// written this way keep the exact form the store has always held.
+
+#include <consist/detail/config.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace consist::inline v0::detail {
+
+/// Appends one JSON value to `out`; keys and elements are separated by
+/// commas as they come.
+class json_writer {
+ public:
+  explicit json_writer(std::string& out) noexcept : out_(out) {}
+
+  CONSIST_DECL void begin_object();
+  CONSIST_DECL void end_object();
+  CONSIST_DECL void begin_array();
+  CONSIST_DECL void end_array();
+  /// The key of the next member of the open object.
+  CONSIST_DECL void key(std::string_view k);
+
+  CONSIST_DECL void string(std::string_view s);
+  CONSIST_DECL void int64(std::int64_t v);
+  CONSIST_DECL void uint64(std::uint64_t v);
+  CONSIST_DECL void boolean(bool v);
+  CONSIST_DECL void null();
+  /// Any Boost.JSON value, as boost::json::serialize writes it.
+  CONSIST_DECL void value(const boost::json::value& v);
+
+  /// Shorthands for a member: key(k) then the value.
+  void member(std::string_view k, std::string_view s) {
+    key(k);
+    string(s);
+  }
+  void member_int(std::string_view k, std::int64_t v) {
+    key(k);
+    int64(v);
+  }
+  void member_uint(std::string_view k, std::uint64_t v) {
+    key(k);
+    uint64(v);
+  }
+  void member_bool(std::string_view k, bool v) {
+    key(k);
+    boolean(v);
+  }
+
+ private:
+  CONSIST_DECL void separate();
+  CONSIST_DECL void quoted(std::string_view s);
+
+  std::string& out_;
+  bool first_ = true;      // nothing written yet in the open container
+  bool after_key_ = false; // the next value completes a member
+};
+
+}  // namespace consist::inline v0::detail
+
+#if CONSIST_INCLUDE_IMPL
+#include <consist/detail/impl/json_writer.ipp>
+#endif

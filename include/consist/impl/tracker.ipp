@@ -1,0 +1,50 @@
+#pragma once
+// Body of <consist/tracker.hpp>.
+
+#include <consist/tracker.hpp>
+
+#include <algorithm>
+
+namespace consist::inline v0 {
+
+tracker::tracker(tracker_config cfg) : cfg_(std::move(cfg)) {
+  cfg_.run_dir = std::filesystem::absolute(cfg_.run_dir);
+  store_options so;
+  so.path = cfg_.store;
+  so.durability = cfg_.durability;
+  if (cfg_.initial_map_size != 0) so.initial_map_size = cfg_.initial_map_size;
+  store_ = run_store::open(so);
+  resolution_.hashing = cfg_.hashing;
+  resolution_.code_version = cfg_.code_version;
+  resolution_.run_dir = cfg_.run_dir;
+  resolution_.precompute_code_identity();
+  auto& s = detail::tracker_stack::instance();
+  std::lock_guard lock(s.mutex);
+  s.stack.push_back(this);
+}
+
+tracker::~tracker() {
+  {
+    auto& s = detail::tracker_stack::instance();
+    std::lock_guard lock(s.mutex);
+    s.stack.erase(std::remove(s.stack.begin(), s.stack.end(), this), s.stack.end());
+  }
+  try {
+    store_->flush();
+  } catch (...) {
+    // A destructor cannot throw; call flush() before destruction to see the error.
+  }
+}
+
+tracker& active_tracker() {
+  auto& s = detail::tracker_stack::instance();
+  std::lock_guard lock(s.mutex);
+  if (s.stack.empty())
+    throw usage_error("consist::run / consist::trace was called with no live consist::tracker",
+                      "no tracker was created, or it was destroyed before this call",
+                      "create one first: consist::tracker t{consist::tracker_config{.store = \".consist\"}}; "
+                      "or call t.run(...) on a tracker");
+  return *s.stack.back();
+}
+
+}  // namespace consist::inline v0

@@ -1,0 +1,364 @@
+#pragma once
+// Body of <consist/store/store.hpp>.
+
+#include <consist/store/store.hpp>
+
+#include <consist/detail/run_id.hpp>
+#include <consist/detail/store_meta.hpp>
+#include <consist/store/record_codec.hpp>
+
+#include <algorithm>
+
+namespace consist::inline v0 {
+
+std::shared_ptr<run_store> run_store::open(const store_options& options) {
+  auto& reg = registry();
+  std::lock_guard lock(reg.m);
+  std::error_code ec;
+  const std::string key = std::filesystem::weakly_canonical(std::filesystem::absolute(options.path), ec).string();
+  if (auto it = reg.stores.find(key); it != reg.stores.end())
+    if (auto existing = it->second.lock()) {
+      existing->require_same_options(options);
+      return existing;
+    }
+  // The deleter takes the registry lock so a concurrent open() of the same
+  // path waits for this instance to close its environment.
+  std::shared_ptr<run_store> s(new run_store(token{}, options), [](run_store* p) {
+    std::lock_guard l(registry().m);
+    delete p;
+  });
+  reg.stores[key] = s;
+  return s;
+}
+
+run_store::run_store(token, const store_options& options)
+    : options_(options),
+      env_(lmdb::env::open(options.path, env_options_for(options))) {
+  if (options.read_only) open_existing();
+  else open_or_create();
+  if (!options.read_only)
+    queue_ = std::make_unique<detail::group_commit<queued>>(
+        options.hit_queue_capacity, 1024, [this](std::vector<queued>& batch) { write_queued(batch); },
+        [this] {
+          // A durable commit after the last deferred one already synced the file.
+          if (env_.durable_commits() == deferred_mark_.load()) env_.sync();
+        });
+}
+
+std::optional<cache_entry> run_store::find_cached(const signature_digest& signature) const {
+  std::optional<cache_entry> found(std::in_place);
+  if (!find_cached(signature, *found)) found.reset();
+  return found;
+}
+
+bool run_store::find_cached(const signature_digest& signature, cache_entry& out) const {
+  const bool hit = env_.read([&](const lmdb::txn& t) {
+    const auto v = t.get(db_.signature_index, signature_key(signature));
+    if (v) layout::decode_cache_entry_into(out, *v, "a signature index entry");
+    return v.has_value();
+  });
+  if (hit && out.signature != signature)
+    throw integrity_error("a signature index entry holds another signature than its key",
+                          "the store was damaged or written by another program",
+                          "rebuild the store from the run snapshots");
+  return hit;
+}
+
+bool run_store::try_begin_run(const run_record& record) {
+  if (record.status != run_status::running)
+    throw usage_error("begin_run got run '" + record.id + "' with status " + to_string(record.status),
+                      "begin_run records a run that starts", "pass status running, or use commit_run");
+  env_.require_writable("begin a run");
+  const auto p = prepare({record, std::nullopt, {}});
+  const bool written =
+      env_.write([&](lmdb::txn& t) { return put_run(t, p, id_use::new_run); }, lmdb::commit_sync::deferred);
+  if (written && options_.durability == durability::sync) {
+    deferred_mark_ = env_.durable_commits();
+    queue_->request_sync();
+  }
+  return written;
+}
+
+void run_store::commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
+  env_.require_writable("commit a run");
+  const auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
+                          std::vector<artifact>(artifacts.begin(), artifacts.end())});
+  env_.write([&](lmdb::txn& t) {
+    if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
+  });
+}
+
+void run_store::commit_runs(std::span<const run_commit> runs) {
+  env_.require_writable("commit runs");
+  std::vector<prepared> ps;
+  ps.reserve(runs.size());
+  for (const auto& r : runs) ps.push_back(prepare(r));
+  env_.write([&](lmdb::txn& t) {
+    for (const auto& p : ps)
+      if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
+  });
+}
+
+void run_store::enqueue(run_record record) {
+  env_.require_writable("enqueue a run");
+  detail::validate_record_names(record);
+  queue_->push(queued(std::in_place_type<run_record>, std::move(record)));
+}
+
+void run_store::count_hit(std::string_view run_id, timestamp when) {
+  env_.require_writable("count a hit");
+  layout::validate_name(run_id, "run id");
+  queue_->push(queued(std::in_place_type<hit>, hit{std::string(run_id), when}));
+}
+
+void run_store::flush() {
+  if (queue_) queue_->flush();
+}
+
+std::optional<run_record> run_store::get_run(std::string_view id) const {
+  return env_.read([&](const lmdb::txn& t) -> std::optional<run_record> {
+    const auto text = t.get(db_.runs, id);
+    if (!text) return std::nullopt;
+    return record_from_text(*text, record_source(id));
+  });
+}
+
+std::vector<run_record> run_store::find_runs(const run_query& q) const {
+  return env_.read([&](const lmdb::txn& t) {
+    std::vector<run_record> out;
+    bool ordered = false;
+    auto consider = [&](std::string_view id) {
+      const auto text = t.get(db_.runs, id);
+      if (!text) dangling_index(id);
+      auto r = record_from_text(*text, record_source(id));
+      if (matches(q, r)) out.push_back(std::move(r));
+      return !(ordered && q.limit != 0 && out.size() >= q.limit);
+    };
+    if (q.parent || q.tag) {
+      const auto prefix = layout::prefix_of(q.parent ? *q.parent : *q.tag);
+      t.with_cursor(q.parent ? db_.children : db_.tags, [&](lmdb::cursor& c) {
+        detail::scan_prefix(c, prefix, [&](const lmdb::cursor::entry& e) {
+          return consider(e.first.substr(prefix.size()));
+        });
+      });
+    } else if (q.model) {
+      ordered = true;
+      const auto prefix = layout::prefix_of(*q.model);
+      t.with_cursor(db_.model_time, [&](lmdb::cursor& c) {
+        detail::scan_prefix_reverse(c, prefix, [&](const lmdb::cursor::entry& e) {
+          const auto id = layout::model_time_run_id(e.first, prefix.size());
+          const auto status = layout::status_from_byte(e.second);
+          if (!id || !status) dangling_index(e.first);
+          return (q.status && *status != *q.status) ? true : consider(*id);
+        });
+      });
+    } else {
+      t.with_cursor(db_.runs, [&](lmdb::cursor& c) {
+        for (auto e = c.first(); e; e = c.next()) {
+          auto r = record_from_text(e->second, record_source(e->first));
+          if (matches(q, r)) out.push_back(std::move(r));
+        }
+      });
+    }
+    if (!ordered)
+      std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) {
+        return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+      });
+    if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
+    return out;
+  });
+}
+
+std::optional<run_record> run_store::find_latest_run(std::string_view model, run_status status) const {
+  run_query q;
+  q.model = std::string(model);
+  q.status = status;
+  q.limit = 1;
+  auto found = find_runs(q);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::optional<artifact> run_store::get_artifact(std::string_view id) const {
+  return env_.read([&](const lmdb::txn& t) -> std::optional<artifact> {
+    const auto text = t.get(db_.artifacts, id);
+    if (!text) return std::nullopt;
+    return artifact_from_text(*text, "artifact '" + std::string(id) + "' in the store at " + env_.path());
+  });
+}
+
+std::vector<artifact_link> run_store::links_of_run(std::string_view run_id) const {
+  return links(db_.run_artifacts, run_id, [&](const layout::link_key& k, std::string_view value) {
+    return artifact_link{std::string(k.first), std::string(value), std::string(k.second), k.direction};
+  });
+}
+
+std::vector<artifact_link> run_store::links_of_artifact(std::string_view artifact_id) const {
+  return links(db_.artifact_runs, artifact_id, [&](const layout::link_key& k, std::string_view value) {
+    return artifact_link{std::string(k.second), std::string(k.first), std::string(value), k.direction};
+  });
+}
+
+std::optional<std::pair<std::uint64_t, timestamp>> run_store::hit_counter(std::string_view run_id) const {
+  return env_.read([&](const lmdb::txn& t) -> std::optional<std::pair<std::uint64_t, timestamp>> {
+    const auto v = t.get(db_.hit_counters, run_id);
+    if (!v) return std::nullopt;
+    return layout::decode_hit_counter(*v, run_id);
+  });
+}
+
+std::size_t run_store::run_count() const {
+  return env_.read([&](const lmdb::txn& t) { return t.entries(db_.runs); });
+}
+
+lmdb::env_options run_store::env_options_for(const store_options& o) {
+  lmdb::env_options e;
+  e.map_size = o.initial_map_size;
+  e.read_only = o.read_only;
+  e.durability = o.durability;
+  return e;
+}
+
+run_store::store_registry& run_store::registry() {
+  static store_registry r;
+  return r;
+}
+
+void run_store::require_same_options(const store_options& o) const {
+  if (o.durability != options_.durability || o.read_only != options_.read_only ||
+      o.hit_queue_capacity != options_.hit_queue_capacity)
+    throw usage_error("the store at '" + env_.path() + "' is already open in this process with other options",
+                      "run_store::open shares one instance per path; durability, read_only and "
+                      "hit_queue_capacity cannot differ between users",
+                      "open the store once with the options every user needs");
+}
+
+std::string run_store::record_source(std::string_view id) const {
+  return "run record '" + std::string(id) + "' in the store at " + env_.path();
+}
+
+void run_store::dangling_index(std::string_view what) const {
+  throw integrity_error("an index of the store at " + env_.path() + " names a missing run ('" +
+                            std::string(what.substr(0, 80)) + "')",
+                        "the store was damaged or modified by another program",
+                        "rebuild the store from the run snapshots");
+}
+
+bool run_store::matches(const run_query& q, const run_record& r) {
+  return (!q.model || r.model_name == *q.model) && (!q.parent || r.parent_run_id == *q.parent) &&
+         (!q.status || r.status == *q.status) && (!q.year || r.year == q.year) &&
+         (!q.iteration || r.iteration == q.iteration) &&
+         (!q.tag || std::find(r.tags.begin(), r.tags.end(), *q.tag) != r.tags.end());
+}
+
+run_store::prepared run_store::prepare(run_commit c) const {
+  detail::validate_record_names(c.record);
+  prepared p;
+  if (signature_digest d{}; detail::hex_decode_into(c.record.signature, d)) p.signature = d;
+  if (c.entry) {
+    if (c.entry->run_id != c.record.id || !p.signature || *p.signature != c.entry->signature)
+      throw usage_error("the cache entry given for run '" + c.record.id + "' belongs to another run or signature",
+                        "cache_entry::run_id and ::signature must equal the record's id and (hex) signature",
+                        "build the entry from the record it is committed with");
+    if (c.record.status == run_status::completed) p.entry_bytes = layout::encode_cache_entry(*c.entry);
+  }
+  for (const auto& a : c.artifacts) {
+    layout::validate_name(a.id, "artifact id");
+    p.artifacts.emplace_back(a.id, artifact_to_text(a));
+  }
+  p.text = record_to_text(c.record);
+  p.indexes = detail::index_entries_of(c.record);
+  p.record = std::move(c.record);
+  return p;
+}
+
+void run_store::id_taken(const std::string& id) const {
+  throw usage_error("the run id '" + id + "' already names another run in the store at " + env_.path(),
+                    "an explicit consist::run_id was reused, or two runs drew the same random id",
+                    "pass a run id not used before, or let consist draw one (it retries on a collision)");
+}
+
+bool run_store::put_run(lmdb::txn& t, const prepared& p, id_use use) {
+  const auto& r = p.record;
+  std::optional<detail::run_index_entries> old;
+  if (const auto previous = t.get(db_.runs, r.id)) {
+    if (use == id_use::new_run) return false;
+    auto before = record_from_text(*previous, record_source(r.id));
+    if (!same_run(before, r)) return false;
+    old = detail::index_entries_of(before);
+  }
+  t.put(db_.runs, r.id, p.text);
+  detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
+  for (const auto& [id, text] : p.artifacts) t.put(db_.artifacts, id, text);
+  if (!p.signature) return true;
+  const auto key = signature_key(*p.signature);
+  const auto current = t.get(db_.signature_index, key);
+  if (!p.entry_bytes.empty()) {
+    const auto mine = layout::cache_entry_created_at(p.entry_bytes, "a new cache entry");
+    if (!current || layout::cache_entry_created_at(*current, "a signature index entry") <= mine)
+      t.put(db_.signature_index, key, p.entry_bytes);
+  } else if (current && layout::decode_cache_entry(*current, "a signature index entry").run_id == r.id) {
+    t.del(db_.signature_index, key);  // a run that is no longer completed is no candidate
+  }
+  return true;
+}
+
+std::string run_store::redrawn_id(const std::string& id) {
+  const auto cut = id.rfind('_');
+  return detail::make_run_id(cut == std::string::npos ? std::string_view(id) : std::string_view(id).substr(0, cut));
+}
+
+void run_store::write_queued(std::vector<queued>& batch) {
+  std::vector<prepared> runs;
+  std::map<std::string, std::pair<std::uint64_t, timestamp>> hits;
+  for (auto& item : batch) {
+    if (auto* r = std::get_if<run_record>(&item)) {
+      runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
+    } else {
+      auto& h = std::get<hit>(item);
+      auto& [count, last] = hits[h.run_id];
+      ++count;
+      last = std::max(last, h.when);
+    }
+  }
+  env_.write([&](lmdb::txn& t) {
+    for (auto& p : runs)
+      while (!put_run(t, p, id_use::same_run)) {
+        run_record moved = p.record;
+        moved.id = redrawn_id(moved.id);
+        p = prepare({std::move(moved), std::nullopt, {}});
+      }
+    for (const auto& [id, counted] : hits) {
+      auto [count, last] = counted;
+      if (const auto v = t.get(db_.hit_counters, id)) {
+        const auto [before, last_before] = layout::decode_hit_counter(*v, id);
+        count += before;
+        last = std::max(last, last_before);
+      }
+      t.put(db_.hit_counters, id, layout::encode_hit_counter(count, last));
+    }
+  });
+}
+
+void run_store::open_or_create() {
+  env_.write([&](lmdb::txn& t) {
+    detail::require_consist_main_db(t, env_.path());
+    db_ = *detail::open_store_dbis(t, true);
+    namespace_uuid_ = detail::check_meta(t, db_, env_.path(), true);
+  });
+}
+
+void run_store::open_existing() {
+  auto t = env_.begin_read();
+  detail::require_consist_main_db(t, env_.path());
+  const auto dbs = detail::open_store_dbis(t, false);
+  if (!dbs)
+    throw integrity_error("the store at '" + env_.path() + "' lacks some of consist's databases",
+                          "it was never fully created by consist, or was created by another program",
+                          "open it once without read_only to create it, or use another directory");
+  db_ = *dbs;
+  namespace_uuid_ = detail::check_meta(t, db_, env_.path(), false);
+  t.commit();  // makes the database handles usable by later transactions
+}
+
+}  // namespace consist::inline v0
