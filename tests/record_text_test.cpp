@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <vector>
 #include <random>
 #include <string>
 
@@ -139,6 +140,22 @@ TEST_CASE("every byte value in a string is escaped as Boost.JSON escapes it") {
   r.meta["key with \"quotes\" and \\ and \n"] = "value\x01\x1f\x7f";
   CHECK(direct(r) == via_boost(r));
   CHECK(direct(r).find("\\u0001") != std::string::npos);
+}
+
+TEST_CASE("a byte that needs an escape is found at every position of a long string") {
+  std::vector<int> bytes = {'"', '\\', 0x7f, 0x80, 0xff, ' ', '!', '#', '[', ']'};
+  for (int c = 0; c < 0x20; ++c) bytes.push_back(c);
+  for (int c : bytes) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string text(24, 'a');
+      text[at] = static_cast<char>(c);
+      boost::json::value v(text);
+      std::string out;
+      detail::json_writer w(out);
+      w.string(text);
+      CHECK_MESSAGE(out == boost::json::serialize(v), "byte " << c << " at " << at);
+    }
+  }
 }
 
 TEST_CASE("numbers: integer extremes and doubles in meta and config") {
