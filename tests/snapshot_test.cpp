@@ -1,7 +1,14 @@
 // Snapshots: exact round trips, atomic replacement, permissions, strict
 // reading, and a store rebuilt from them that answers like the original.
+// The text written directly is byte for byte what Boost.JSON serializes for
+// the document built from record_to_json, the cache entry and the artifacts.
+#include "random_record.hpp"
 #include "store_fixtures.hpp"
 
+#include <consist/detail/base64.hpp>
+#include <consist/detail/hex.hpp>
+#include <consist/detail/json_fields.hpp>
+#include <consist/store/record_codec.hpp>
 #include <consist/store/snapshot.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -11,8 +18,12 @@
 
 #include <atomic>
 #include <fstream>
+#include <iterator>
+#include <random>
+#include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace consist;
 using fixtures::at;
@@ -29,6 +40,77 @@ std::shared_ptr<run_store> open_store(const std::filesystem::path& p) {
 void write_file(const std::filesystem::path& p, const std::string& text) {
   std::filesystem::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+/// The snapshot as a boost::json document, serialized: the record's object,
+/// then "cache" and "artifacts" set with operator[].
+std::string via_dom(const run_record& r, const cache_entry* e, std::span<const artifact> arts) {
+  boost::json::object doc = record_to_json(r);
+  boost::json::value cache = nullptr;
+  if (e && r.status == run_status::completed) {
+    boost::json::object outputs;
+    for (const auto& [key, id] : e->outputs) outputs[key] = id;
+    cache = boost::json::object{{"signature", detail::hex_encode(e->signature)},
+                                {"created_at", detail::format_timestamp(e->created_at)},
+                                {"value_base64", detail::to_base64(e->value)},
+                                {"outputs", std::move(outputs)}};
+  }
+  doc["cache"] = std::move(cache);
+  boost::json::array a;
+  for (const auto& x : arts) a.emplace_back(artifact_to_json(x));
+  doc["artifacts"] = std::move(a);
+  return boost::json::serialize(doc) + "\n";
+}
+
+/// Checks the direct text against via_dom, and the written file against the
+/// direct text (the id must be a valid file name for the second).
+void check_same_text(const run_record& r, const cache_entry* e, std::span<const artifact> arts,
+                     const std::filesystem::path* dir = nullptr) {
+  const auto text = snapshot_to_text(r, e, arts);
+  CHECK(text == via_dom(r, e, arts));
+  if (dir) {
+    write_snapshot(*dir, r, e, arts);
+    CHECK(read_file(snapshot_path(*dir, r.id)) == text);
+  }
+}
+
+std::vector<std::uint8_t> random_bytes(std::mt19937_64& g, std::size_t max) {
+  std::vector<std::uint8_t> v(g() % (max + 1));
+  for (auto& b : v) b = static_cast<std::uint8_t>(g());
+  return v;
+}
+
+cache_entry random_entry(std::mt19937_64& g, const run_record& r) {
+  cache_entry e;
+  e.run_id = r.id;
+  for (auto& b : e.signature) b = static_cast<std::uint8_t>(g());
+  e.created_at = at(static_cast<std::int64_t>(g()));
+  e.value = random_bytes(g, 40);  // every length mod 3: every base64 padding
+  e.outputs = consist_test::random_pairs(g, 12);
+  if (!e.outputs.empty() && g() % 3 == 0) e.outputs.push_back({e.outputs.front().first, "repeated"});
+  return e;
+}
+
+artifact random_artifact(std::mt19937_64& g) {
+  using consist_test::random_text;
+  artifact a;
+  a.id = random_text(g);
+  a.key = random_text(g);
+  a.location = random_text(g, 60);
+  a.driver = random_text(g, 6);
+  a.fingerprint = random_text(g);
+  a.fingerprint_strategy = random_text(g, 8);
+  a.size = g();
+  a.is_directory = g() % 2 == 0;
+  a.producing_run_id = random_text(g);
+  a.producing_signature = random_text(g);
+  a.created_at = at(static_cast<std::int64_t>(g()));
+  return a;
 }
 
 }  // namespace
@@ -51,6 +133,103 @@ TEST_CASE("a snapshot holds the record, its cache entry and artifacts exactly") 
   failed.status = run_status::failed;
   write_snapshot(dir, failed, &e);
   CHECK_FALSE(read_snapshot_full(file).cache);
+}
+
+TEST_CASE("a snapshot's text is Boost.JSON's for the record, the cache entry and 0, 1 or several artifacts") {
+  const auto dir = fixtures::scratch("snap_text");
+  auto r = fixtures::full_record("run_1", 1);
+  r.cache_hit = false;  // a miss: the run executed and left a cache entry
+  r.cache_source.clear();
+  const auto e = fixtures::entry_for(r, 1);
+  const std::vector<artifact> several = {fixtures::full_artifact("art-out-1", "run_1"),
+                                         fixtures::full_artifact("art-out-2", "run_1"),
+                                         fixtures::full_artifact("art-in-1")};
+  for (std::size_t n = 0; n <= several.size(); ++n) {
+    CAPTURE(n);
+    check_same_text(r, &e, std::span(several).first(n), &dir);
+  }
+  // The record's members come first, then exactly these two.
+  CHECK_FALSE(record_to_json(r).contains("cache"));
+  CHECK_FALSE(record_to_json(r).contains("artifacts"));
+  const auto text = snapshot_to_text(r, &e, several);
+  CHECK(text.ends_with("}]}\n"));
+  CHECK(text.find(R"(,"cache":{"signature":")") != std::string::npos);
+  CHECK(text.find(R"("outputs":{"result":"art-out-1"}},"artifacts":[{"id":"art-out-1")") != std::string::npos);
+  CHECK(text.find(R"(},{"id":"art-out-2")") != std::string::npos);
+  CHECK(snapshot_to_text(r) == via_dom(r, nullptr, {}));
+  CHECK(snapshot_to_text(r).ends_with(R"(,"cache":null,"artifacts":[]})" "\n"));
+  // And it reads back as what was written.
+  const auto s = snapshot_from_text(text, "test");
+  CHECK(s.record == r);
+  CHECK(s.cache == e);
+  CHECK(s.artifacts == several);
+}
+
+TEST_CASE("a failed or unfinished run's snapshot has a null cache, as Boost.JSON writes it") {
+  const auto dir = fixtures::scratch("snap_text_failed");
+  auto r = fixtures::full_record("run_2", 2);
+  const auto e = fixtures::entry_for(r, 2);
+  const artifact arts[] = {fixtures::full_artifact("art-out-2", "run_2")};
+  r.error = "std::runtime_error: the solver diverged\n\tat step 3";
+  for (const auto status : {run_status::failed, run_status::running}) {
+    r.status = status;
+    check_same_text(r, &e, arts, &dir);       // an entry given, yet not written
+    check_same_text(r, nullptr, arts, &dir);  // no entry at all
+    CHECK(snapshot_to_text(r, &e, arts).find(R"("cache":null,"artifacts":[{)") != std::string::npos);
+  }
+  r.status = run_status::completed;
+  check_same_text(r, nullptr, {}, &dir);
+}
+
+TEST_CASE("a snapshot with every byte value in ids, meta, tags, artifacts and outputs equals Boost.JSON's") {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  auto r = fixtures::full_record(all, 3);
+  r.parent_run_id = all;
+  r.model_name = all;
+  r.tags = {all, "plain", all.substr(0, 32)};
+  r.meta[all] = all;
+  r.meta["nested"] = boost::json::object{{all, boost::json::array{all, 1, -2.5}}};
+  r.cache_source = all;
+  r.links.push_back({all, all, all, link_direction::output});
+  auto e = fixtures::entry_for(r, 3);
+  e.outputs = {{all, all}, {"result", "x"}, {all, "last"}};  // a repeated name: once, with its last value
+  auto a = fixtures::full_artifact(all, all);
+  a.key = a.location = a.driver = a.fingerprint = a.fingerprint_strategy = a.producing_signature = all;
+  const artifact arts[] = {a, fixtures::full_artifact("plain"), a};
+  check_same_text(r, &e, arts);
+  CHECK(snapshot_to_text(r, &e, arts).find("\\u0001") != std::string::npos);
+  for (std::size_t n = 0; n <= std::size(arts); ++n) check_same_text(r, &e, std::span(arts).first(n));
+  r.status = run_status::failed;
+  check_same_text(r, &e, arts);
+}
+
+TEST_CASE("random records, cache entries and artifacts: the snapshot text equals Boost.JSON's") {
+  const auto dir = fixtures::scratch("snap_text_random");
+  std::mt19937_64 g(20261201);
+  int differ = 0;
+  for (int i = 0; i < 1500 && differ == 0; ++i) {
+    const auto id = "run_" + std::to_string(g() % 1000);
+    const auto r = consist_test::randomize_record(g, fixtures::full_record(id, static_cast<int>(g() % 50)));
+    CHECK_FALSE(record_to_json(r).contains("cache"));
+    CHECK_FALSE(record_to_json(r).contains("artifacts"));
+    const auto e = random_entry(g, r);
+    std::vector<artifact> arts;
+    for (std::size_t k = g() % 5; k > 0; --k) arts.push_back(random_artifact(g));
+    const cache_entry* entry = g() % 4 == 0 ? nullptr : &e;
+    const auto direct = snapshot_to_text(r, entry, arts), dom = via_dom(r, entry, arts);
+    if (direct != dom) {
+      ++differ;
+      FAIL_CHECK("snapshot " << i << " differs:\n  direct: " << direct << "\n  boost:  " << dom);
+    }
+    // Through the file too, now and then, under a valid name.
+    if (i % 100 == 0) {
+      auto named = r;
+      named.id = "run_" + std::to_string(i);
+      check_same_text(named, entry, arts, &dir);
+    }
+  }
+  CHECK(differ == 0);
 }
 
 TEST_CASE("snapshots are replaced atomically and leave no temporary files") {

@@ -6,6 +6,9 @@
 //                (key -> artifact id)}, so a store rebuilt from snapshots
 //                still hits;
 //   "artifacts": the artifacts the run introduced (artifact_to_json).
+// The text is written directly (detail/record_text.hpp), without building
+// a boost::json value first; it is byte for byte what Boost.JSON serializes
+// for that document, which unit.snapshot checks.
 // A snapshot is written atomically (temporary file in the same directory,
 // then rename), so a reader sees the old or the new file, never half of one.
 // It is not fsynced: the store is the durable truth and the snapshot its
@@ -40,6 +43,11 @@ CONSIST_DECL std::filesystem::path snapshot_path(const std::filesystem::path& ru
 /// run's artifacts so a store rebuilt from snapshots still hits.
 CONSIST_DECL void write_snapshot(const std::filesystem::path& run_dir, const run_record& record,
                                  const cache_entry* entry = nullptr, std::span<const artifact> artifacts = {});
+
+/// The text `write_snapshot` writes: one JSON object, the record's members
+/// then `cache` and `artifacts`, followed by a newline.
+CONSIST_DECL std::string snapshot_to_text(const run_record& record, const cache_entry* entry = nullptr,
+                                          std::span<const artifact> artifacts = {});
 
 /// Decodes the text of a snapshot; `source` names it in errors.
 CONSIST_DECL snapshot snapshot_from_text(std::string_view text, const std::string& source);

@@ -25,10 +25,8 @@ inline void write_string_array(json_writer& w, std::string_view key, const std::
   w.end_array();
 }
 
-// name -> digest pairs as an object. A repeated name is written once, with
-// its last value in the place of its first, as boost::json::object keeps it.
-inline void write_string_map(json_writer& w, std::string_view key,
-                             const std::vector<std::pair<std::string, std::string>>& v) {
+void write_string_map(json_writer& w, std::string_view key,
+                      const std::vector<std::pair<std::string, std::string>>& v) {
   w.key(key);
   w.begin_object();
   bool unique = true;  // the usual case, checked without allocating when short
@@ -98,9 +96,7 @@ inline void write_time(json_writer& w, std::string_view key, timestamp t) {
   w.string(format_timestamp(t));
 }
 
-void write_record_text(const run_record& r, std::string& out) {
-  json_writer w(out);
-  w.begin_object();
+void write_record_members(json_writer& w, const run_record& r) {
   w.member("id", r.id);
   w.member("parent_run_id", r.parent_run_id);
   w.member("status", to_string(r.status));
@@ -188,11 +184,16 @@ void write_record_text(const run_record& r, std::string& out) {
     }
     w.end_array();
   }
+}
+
+void write_record_text(const run_record& r, std::string& out) {
+  json_writer w(out);
+  w.begin_object();
+  write_record_members(w, r);
   w.end_object();
 }
 
-void write_artifact_text(const artifact& a, std::string& out) {
-  json_writer w(out);
+void write_artifact(json_writer& w, const artifact& a) {
   w.begin_object();
   w.member("id", a.id);
   w.member("key", a.key);
@@ -206,6 +207,11 @@ void write_artifact_text(const artifact& a, std::string& out) {
   w.member("producing_signature", a.producing_signature);
   write_time(w, "created_at", a.created_at);
   w.end_object();
+}
+
+void write_artifact_text(const artifact& a, std::string& out) {
+  json_writer w(out);
+  write_artifact(w, a);
 }
 
 }  // namespace consist::inline v0::detail

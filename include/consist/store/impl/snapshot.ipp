@@ -5,11 +5,11 @@
 
 #include <consist/detail/base64.hpp>
 #include <consist/detail/hex.hpp>
+#include <consist/detail/json_writer.hpp>
 #include <consist/detail/make_dirs.hpp>
+#include <consist/detail/record_text.hpp>
 #include <consist/error.hpp>
 #include <consist/store/layout.hpp>
-
-#include <boost/json/serialize.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,14 +38,19 @@ inline constexpr std::string_view snapshot_keys[] = {"cache", "artifacts"};
                     "check the run directory; the store still holds the record (snapshots can be re-exported)");
 }
 
-inline boost::json::value cache_to_json(const run_record& r, const cache_entry* e) {
-  if (!e || r.status != run_status::completed) return nullptr;
-  boost::json::object outputs;
-  for (const auto& [key, id] : e->outputs) outputs[key] = id;
-  return boost::json::object{{"signature", hex_encode(e->signature)},
-                             {"created_at", format_timestamp(e->created_at)},
-                             {"value_base64", to_base64(e->value)},
-                             {"outputs", std::move(outputs)}};
+// The "cache" member: null unless the run completed with an entry.
+inline void write_cache_member(json_writer& w, const run_record& r, const cache_entry* e) {
+  w.key("cache");
+  if (!e || r.status != run_status::completed) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.member("signature", hex_encode(e->signature));
+  w.member("created_at", format_timestamp(e->created_at));
+  w.member("value_base64", to_base64(e->value));
+  write_string_map(w, "outputs", e->outputs);
+  w.end_object();
 }
 
 inline std::optional<cache_entry> cache_from_json(const boost::json::value& v, const run_record& r,
@@ -71,22 +76,42 @@ inline std::optional<cache_entry> cache_from_json(const boost::json::value& v, c
 
 }  // namespace detail
 
+// record_to_json has no member named "cache" or "artifacts", so the two
+// come after the record's own, as serialize(doc) wrote them once
+// doc["cache"] and doc["artifacts"] were added.
+std::string snapshot_to_text(const run_record& record, const cache_entry* entry,
+                             std::span<const artifact> artifacts) {
+  std::string out;
+  out.reserve(4096 + 512 * artifacts.size());
+  detail::json_writer w(out);
+  w.begin_object();
+  detail::write_record_members(w, record);
+  detail::write_cache_member(w, record, entry);
+  w.key("artifacts");
+  w.begin_array();
+  for (const auto& a : artifacts) detail::write_artifact(w, a);
+  w.end_array();
+  w.end_object();
+  out += '\n';
+  return out;
+}
+
 void write_snapshot(const std::filesystem::path& run_dir, const run_record& record, const cache_entry* entry,
                     std::span<const artifact> artifacts) {
   const auto file = snapshot_path(run_dir, record.id);
-  boost::json::object doc = record_to_json(record);
-  doc["cache"] = detail::cache_to_json(record, entry);
-  boost::json::array arts;
-  for (const auto& a : artifacts) arts.emplace_back(artifact_to_json(a));
-  doc["artifacts"] = std::move(arts);
-  const std::string text = boost::json::serialize(doc) + "\n";
+  const auto dir = file.parent_path();
+  const std::string text = snapshot_to_text(record, entry, artifacts);
 
-  if (const int err = detail::make_directories(file.parent_path()))
-    detail::snapshot_io_error("cannot create the snapshot directory of", file, err);
   static std::atomic<unsigned> counter{0};
-  const auto tmp = file.parent_path() / ("." + record.id + ".json.tmp." + std::to_string(::getpid()) + "." +
-                                         std::to_string(counter.fetch_add(1)));
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664);
+  const auto tmp = dir / ("." + record.id + ".json.tmp." + std::to_string(::getpid()) + "." +
+                          std::to_string(counter.fetch_add(1)));
+  const auto create = [&] { return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664); };
+  int fd = create();
+  if (fd < 0 && errno == ENOENT) {  // the first snapshot of this run directory: make its folders
+    if (const int err = detail::make_directories(dir))
+      detail::snapshot_io_error("cannot create the snapshot directory of", file, err);
+    fd = create();
+  }
   if (fd < 0) detail::snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
   std::size_t done = 0;
   while (done < text.size()) {
