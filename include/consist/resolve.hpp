@@ -42,6 +42,7 @@ struct resolution_context {
   /// when known in advance; computed per call otherwise.
   std::optional<code_identity> default_code;
   digest128 default_code_digest{};
+  std::string default_code_hex;  // to_hex(default_code_digest), so a run does not hex it again
 
   /// Fills default_code from code_version (or detection); leaves it empty when
   /// that fails, so that the error is raised by the run that needs it.
@@ -80,6 +81,17 @@ CONSIST_DECL digest128 artifact_input_digest(const artifact& a);
 CONSIST_DECL digest128 file_input_digest(const fingerprint& fp);
 
 CONSIST_DECL std::filesystem::path artifact_path(const artifact& a, const std::filesystem::path& run_dir);
+
+/// A digest with its hex text.
+struct digest_text {
+  digest128 digest{};
+  std::string hex;
+};
+
+/// The input hash of a run without inputs and the config hash of a run
+/// without a config: the same for every run, so computed once.
+CONSIST_DECL const digest_text& no_inputs_digest();
+CONSIST_DECL const digest_text& no_config_digest();
 
 template <class Item>
 std::pair<std::string, digest128> identity_item_digest(const Item& item, hashing_mode mode) {
@@ -140,8 +152,10 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
     validate_length("cache_options.version", cache_version, limits::label_chars);
   }
   if constexpr (has_kind<output_policy_options, Opts...>) r.output_policy = get_kind<output_policy_options>(opts...);
-  if constexpr (has_kind<outputs, Opts...>) r.output_keys = get_kind<outputs>(opts...).keys;
-  validate_output_keys(r.output_keys);
+  if constexpr (has_kind<outputs, Opts...>) {
+    r.output_keys = get_kind<outputs>(opts...).keys;
+    validate_output_keys(r.output_keys);  // (no outputs: nothing to check)
+  }
 
   // Identity: code.
   std::optional<code_identity> own_code;
@@ -159,10 +173,12 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
   parts.cache_version = cache_version;
 
   // Identity: config.
+  const digest_text* config_text = nullptr;  // set when the hex is known already
   if constexpr (has_kind<config<void>, Opts...>) {
     parts.config = Adapter::digest(get_kind<config<void>>(opts...).value);
   } else {
-    parts.config = consist::digest(std::string("consist.config.none"));
+    config_text = &no_config_digest();
+    parts.config = config_text->digest;
   }
 
   // Identity: inputs (a missing file is an error here, before anything runs).
@@ -190,7 +206,13 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
     }
     validate_unique("input key", keys);
   }
-  parts.inputs = combine_named(inputs_domain, input_digests);
+  const digest_text* inputs_text = nullptr;
+  if (input_digests.empty()) {
+    inputs_text = &no_inputs_digest();
+    parts.inputs = inputs_text->digest;
+  } else {
+    parts.inputs = combine_named(inputs_domain, input_digests);
+  }
 
   // Identity: hash-only identity inputs.
   if constexpr (has_kind<identity_inputs<>, Opts...>) {
@@ -203,18 +225,23 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
 
   identity_components& id = r.identity;
   id.signature = to_hex(r.signature);
-  id.config_hash = to_hex(parts.config);
-  id.input_hash = to_hex(parts.inputs);
-  id.code_hash = to_hex(parts.code);
+  // (if/else, not ?: — a conditional expression would copy the new hex text once more)
+  if (config_text) id.config_hash = config_text->hex;
+  else id.config_hash = to_hex(parts.config);
+  if (inputs_text) id.input_hash = inputs_text->hex;
+  else id.input_hash = to_hex(parts.inputs);
+  if (!own_code && !ctx.default_code_hex.empty()) id.code_hash = ctx.default_code_hex;
+  else id.code_hash = to_hex(parts.code);
   id.code_mode = std::string(to_string(code.mode));
   id.code_version = code.value;
-  id.adapter_name = parts.adapter_name;
+  // parts is spent: its strings move.
+  id.adapter_name = std::move(parts.adapter_name);
   id.adapter_version = parts.adapter_version;
-  id.model = r.model;
+  id.model = std::move(parts.model);
   id.year = parts.year;
   id.iteration = parts.iteration;
   id.cache_epoch = parts.cache_epoch;
-  id.cache_version = parts.cache_version;
+  id.cache_version = std::move(parts.cache_version);
   for (const auto& [n, d] : parts.identity_inputs) id.identity_inputs.emplace_back(n, to_hex(d));
   sort_named(input_digests);
   for (const auto& [n, d] : input_digests) id.inputs.emplace_back(n, to_hex(d));

@@ -24,6 +24,22 @@ namespace consist::inline v0 {
 
 namespace detail {
 
+/// The result of a hit: its record is built in place in the result (never
+/// moved there), written per record_hits, then the cached outputs are loaded.
+/// `value` is the restored value (none for void).
+template <class R, class... Value>
+run_result<R> hit_result(run_store& store, resolved_invocation&& inv, const cache_entry& entry, timestamp started,
+                         const run_placement& where, Value&&... value) {
+  const cache_mode mode = inv.mode;
+  const hit_recording record_hits = inv.record_hits;
+  std::string id = choose_run_id(inv, where);
+  run_result<R> res{std::forward<Value>(value)..., hit_record(std::move(inv), entry, started, std::move(id), where),
+                    {}, true};
+  write_hit(store, mode, record_hits, res.run);
+  res.outputs = load_outputs(store, entry);
+  return res;
+}
+
 template <class Adapter, class Fn, class... Opts>
 auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&... opts) {
   static_assert(check_options<run_surface, Opts...>);
@@ -45,20 +61,12 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
 
   cache_lookup lookup = look_up(store, inv, t.run_dir());
   if (lookup.entry) {
-    const cache_mode mode = inv.mode;
-    const hit_recording record_hits = inv.record_hits;
     if constexpr (std::is_void_v<R>) {
-      std::string id = choose_run_id(inv, where);
-      run_record rec = hit_record(std::move(inv), *lookup.entry, started, std::move(id), where);
-      write_hit(store, mode, record_hits, rec);
-      return run_result<void>{std::move(rec), load_outputs(store, *lookup.entry), true};
+      return hit_result<void>(store, std::move(inv), *lookup.entry, started, where);
     } else {
       // Restored before the hit is recorded: a hit that cannot restore its value is no hit.
       R value = restore_cached_value<R>(inv.name, *lookup.entry);
-      std::string id = choose_run_id(inv, where);
-      run_record rec = hit_record(std::move(inv), *lookup.entry, started, std::move(id), where);
-      write_hit(store, mode, record_hits, rec);
-      return run_result<R>{std::move(value), std::move(rec), load_outputs(store, *lookup.entry), true};
+      return hit_result<R>(store, std::move(inv), *lookup.entry, started, where, std::move(value));
     }
   }
 

@@ -9,8 +9,10 @@ void resolution_context::precompute_code_identity() {
   try {
     default_code = current_code_identity(code_version);
     default_code_digest = default_code->digest();
+    default_code_hex = to_hex(default_code_digest);
   } catch (const error&) {
     default_code.reset();
+    default_code_hex.clear();
   }
 }
 
@@ -19,11 +21,11 @@ namespace detail {
 digest128 artifact_input_digest(const artifact& a) {
   hash_sink sink;
   if (!a.producing_signature.empty()) {
-    encode(sink, std::string("consist.input.produced"));
+    encode(sink, std::string_view("consist.input.produced"));
     encode(sink, a.producing_signature);
     encode(sink, a.key);
   } else {
-    encode(sink, std::string("consist.input.file"));
+    encode(sink, std::string_view("consist.input.file"));
     encode(sink, a.fingerprint_strategy);
     encode(sink, a.fingerprint);
   }
@@ -32,10 +34,26 @@ digest128 artifact_input_digest(const artifact& a) {
 
 digest128 file_input_digest(const fingerprint& fp) {
   hash_sink sink;
-  encode(sink, std::string("consist.input.file"));
-  encode(sink, std::string(fp.mode == hashing_mode::full ? "content" : "fast"));
+  encode(sink, std::string_view("consist.input.file"));
+  encode(sink, std::string_view(fp.mode == hashing_mode::full ? "content" : "fast"));
   encode(sink, to_hex(fp.digest));
   return sink.finish();
+}
+
+const digest_text& no_inputs_digest() {
+  static const digest_text d = [] {
+    const digest128 x = combine_named(inputs_domain, {});
+    return digest_text{x, to_hex(x)};
+  }();
+  return d;
+}
+
+const digest_text& no_config_digest() {
+  static const digest_text d = [] {
+    const digest128 x = consist::digest(std::string("consist.config.none"));
+    return digest_text{x, to_hex(x)};
+  }();
+  return d;
 }
 
 std::filesystem::path artifact_path(const artifact& a, const std::filesystem::path& run_dir) {

@@ -5,6 +5,11 @@
 // cache-hit records share one commit (and one fsync). push() waits
 // while the queue is full; that back-pressure is what bounds memory.
 //
+// A push allocates nothing once the queue has warmed up: items go into a
+// vector that the writer swaps with its emptied batch vector, so the two
+// buffers (and their capacity) pass back and forth. Only a queue longer than
+// max_batch is set aside whole and handed out in max_batch slices.
+//
 // A requested sync (after deferred commits) runs sync_delay later, or at once
 // when someone flushes or the queue closes, so that a durable commit that
 // follows soon anyway (the syncer may then skip) is not doubled by a second
@@ -17,13 +22,15 @@
 
 #include <consist/error.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <deque>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -61,17 +68,23 @@ class group_commit {
   }
 
   /// Queues an item; waits while the queue is full. Rethrows a pending writer error first.
-  void push(Item&& item) {
+  void push(Item&& item) { emplace(std::move(item)); }
+
+  /// Queues an item constructed in place from `args`; waits while the queue
+  /// is full. Rethrows a pending writer error first.
+  template <class... Args>
+  void emplace(Args&&... args) {
     std::unique_lock lock(m_);
     rethrow_pending(lock);
-    space_.wait(lock, [&] { return queue_.size() < capacity_ || error_; });
+    space_.wait(lock, [&] { return queued_locked() < capacity_ || error_; });
     rethrow_pending(lock);
-    queue_.push_back(std::move(item));
+    incoming_.emplace_back(std::forward<Args>(args)...);
     ++pushed_;
     start_locked();
     // The writer waits for an empty queue to fill, or, lingering, for a full
     // batch: only those pushes need to wake it (a wake-up is a system call).
-    const bool wake = queue_.size() == 1 || queue_.size() >= max_batch_;
+    const std::size_t n = queued_locked();
+    const bool wake = n == 1 || n >= max_batch_;
     lock.unlock();
     if (wake) work_.notify_one();
   }
@@ -101,7 +114,7 @@ class group_commit {
 
   std::size_t queued() const {
     std::lock_guard lock(m_);
-    return queue_.size();
+    return queued_locked();
   }
 
  private:
@@ -109,27 +122,49 @@ class group_commit {
     if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   }
 
+  std::size_t queued_locked() const noexcept { return incoming_.size() + (backlog_.size() - backlog_next_); }
+
+  /// Moves the oldest items (at most max_batch) into the empty `batch`.
+  void take_batch_locked(std::vector<Item>& batch) {
+    if (backlog_next_ == backlog_.size()) {
+      if (incoming_.size() <= max_batch_) {
+        batch.swap(incoming_);
+        return;
+      }
+      backlog_.swap(incoming_);  // incoming_ gets the empty (released) backlog buffer
+      backlog_next_ = 0;
+    }
+    const auto first = backlog_.begin() + static_cast<std::ptrdiff_t>(backlog_next_);
+    const std::size_t n = std::min(max_batch_, backlog_.size() - backlog_next_);
+    batch.assign(std::make_move_iterator(first), std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n)));
+    backlog_next_ += n;
+    if (backlog_next_ == backlog_.size()) {
+      // A backlog only forms under overload: release it rather than keep a
+      // buffer the size of the whole queue.
+      std::vector<Item>().swap(backlog_);
+      backlog_next_ = 0;
+    }
+  }
+
   bool sync_pending() const noexcept { return sync_requests_ > syncs_done_; }
   bool sync_due() const { return sync_pending() && (flushers_ > 0 || stopping_ || clock::now() >= sync_due_); }
 
   void run() {
+    std::vector<Item> batch;  // empty between batches; its buffer is swapped with incoming_
     std::unique_lock lock(m_);
     for (;;) {
-      while (queue_.empty() && !sync_due() && !(stopping_ && !sync_pending())) {
+      while (queued_locked() == 0 && !sync_due() && !(stopping_ && !sync_pending())) {
         if (sync_pending()) work_.wait_until(lock, sync_due_);
         else work_.wait(lock);
       }
-      if (queue_.empty() && !sync_pending()) return;  // stopping, nothing left
+      if (queued_locked() == 0 && !sync_pending()) return;  // stopping, nothing left
       // Linger briefly for more items unless someone waits: one commit (and
       // fsync) for a burst instead of one for its first item.
-      if (!queue_.empty() && queue_.size() < max_batch_ && flushers_ == 0 && !stopping_)
+      if (queued_locked() != 0 && queued_locked() < max_batch_ && flushers_ == 0 && !stopping_)
         work_.wait_until(lock, clock::now() + linger_,
-                         [&] { return queue_.size() >= max_batch_ || flushers_ > 0 || stopping_; });
-      std::vector<Item> batch;
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+                         [&] { return queued_locked() >= max_batch_ || flushers_ > 0 || stopping_; });
+      take_batch_locked(batch);
+      const std::size_t taken = batch.size();  // counted before the writer may empty the vector
       const bool do_sync = sync_due();
       const std::uint64_t sync_target = sync_requests_;
       lock.unlock();
@@ -141,12 +176,13 @@ class group_commit {
       } catch (...) {
         failure = std::current_exception();
       }
+      batch.clear();  // destroyed here, outside the lock; the capacity stays
       lock.lock();
       if (failure) {
         if (!error_) error_ = failure;
-        lost_ += batch.size();
+        lost_ += taken;
       }
-      processed_ += batch.size();
+      processed_ += taken;
       if (do_sync) syncs_done_ = sync_target;
       done_.notify_all();
     }
@@ -186,7 +222,9 @@ class group_commit {
 
   mutable std::mutex m_;
   std::condition_variable work_, space_, done_;
-  std::deque<Item> queue_;
+  std::vector<Item> incoming_;  // pushed, oldest first, after the backlog
+  std::vector<Item> backlog_;   // a queue longer than max_batch, taken whole
+  std::size_t backlog_next_ = 0;  // backlog_[backlog_next_...] still to write
   std::uint64_t pushed_ = 0, processed_ = 0;
   std::uint64_t sync_requests_ = 0, syncs_done_ = 0;
   clock::time_point sync_due_{};

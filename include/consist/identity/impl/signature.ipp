@@ -16,14 +16,14 @@ void sort_named(named_digests& d) {
 digest128 combine_named(std::string_view domain, named_digests d) {
   sort_named(d);
   hash_sink sink;
-  encode(sink, std::string(domain));
+  encode(sink, domain);  // the same bytes as a std::string, without building one
   encode(sink, d);
   return sink.finish();
 }
 
 digest128 compute_signature(const identity_parts& p) {
   hash_sink sink;
-  encode(sink, std::string(detail::signature_domain));
+  encode(sink, detail::signature_domain);
   encode(sink, p.code);
   encode(sink, p.config);
   encode(sink, p.inputs);
