@@ -2,14 +2,18 @@
 // indexes, group commit, meta checks, read-only use, and outside tools.
 #include "store_fixtures.hpp"
 
+#include <consist/store/group_commit.hpp>
+#include <consist/store/record_codec.hpp>
 #include <consist/store/store.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace consist;
@@ -266,6 +270,58 @@ TEST_CASE("group commit: flush makes enqueued records and hit counts visible, in
   CHECK(s->get_run("same")->description == "49");
 }
 
+TEST_CASE("group commit: concurrent producers lose nothing and keep their order, in batches of at most max_batch") {
+  using item = std::pair<int, int>;  // (producer, sequence number)
+  constexpr int producers_n = 4, per_producer = 3000;
+  constexpr std::size_t capacity = 64, max_batch = 7;  // a queue longer than a batch: taken in slices
+  std::vector<item> written;  // touched by the writer thread only, until flush returns
+  std::size_t batches = 0, largest = 0, slowed = 0;
+  detail::group_commit<item> q(
+      capacity, max_batch,
+      [&](std::vector<item>& batch) {
+        ++batches;
+        largest = std::max(largest, batch.size());
+        written.insert(written.end(), batch.begin(), batch.end());
+        // A slow writer now and then, so the queue fills up behind it.
+        if (++slowed % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(3));
+      },
+      [] {});
+  std::vector<std::thread> producers;
+  for (int p = 0; p < producers_n; ++p)
+    producers.emplace_back([&q, p] {
+      for (int i = 0; i < per_producer; ++i) {
+        if (i % 2 == 0) q.push(item{p, i});
+        else q.emplace(p, i);
+      }
+    });
+  for (auto& t : producers) t.join();
+  q.flush();
+  CHECK(q.queued() == 0);
+  REQUIRE(written.size() == std::size_t{producers_n} * per_producer);
+  CHECK(largest <= max_batch);
+  CHECK(largest == max_batch);  // the producers outran the writer at least once
+  CHECK(batches < written.size());
+  // Each producer's items come out exactly once, in the order it queued them.
+  std::vector<int> next(producers_n, 0);
+  for (const auto& [p, i] : written) {
+    REQUIRE(p >= 0);
+    REQUIRE(p < producers_n);
+    CHECK(i == next[static_cast<std::size_t>(p)]);
+    next[static_cast<std::size_t>(p)] = i + 1;
+  }
+  for (const int n : next) CHECK(n == per_producer);
+
+  // One producer: the writer sees exactly the pushed sequence, also after the
+  // queue drained (its buffers are reused).
+  written.clear();
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 500; ++i) q.push(item{9, round * 500 + i});
+    q.flush();
+  }
+  REQUIRE(written.size() == 1500);
+  for (std::size_t i = 0; i < written.size(); ++i) CHECK(written[i] == item{9, static_cast<int>(i)});
+}
+
 TEST_CASE("a background write error is rethrown by the next flush, once") {
   const auto dir = fixtures::scratch("store_group_error");
   auto s = open_store(dir);
@@ -280,6 +336,51 @@ TEST_CASE("a background write error is rethrown by the next flush, once") {
   s->enqueue(minimal("fine_2", "m", 3, run_status::completed));
   s->flush();
   CHECK(s->get_run("fine_2"));
+}
+
+TEST_CASE("records shared from the store's recent records are never stale") {
+  const auto dir = fixtures::scratch("store_recent");
+  auto s = open_store(dir);
+  auto r = minimal("run_1", "m", 1, run_status::completed);
+  r.description = "first";
+  s->commit_run(r, nullptr, {});
+  const auto a = s->get_shared("run_1");
+  REQUIRE(a);
+  CHECK(a->description == "first");
+  CHECK(s->get_shared("run_1") == a);  // served from the recent records, not parsed again
+  run_query q;
+  q.model = "m";
+  REQUIRE(s->find_shared(q).size() == 1);
+  CHECK(s->find_shared(q).front() == a);
+
+  // Another writer (another process, say) changes the stored text under the same id.
+  auto changed = r;
+  changed.description = "changed elsewhere";
+  const_cast<lmdb::env&>(s->environment()).write([&](lmdb::txn& t) {
+    t.put(*t.open_dbi(layout::db::runs, false), "run_1", record_to_text(changed));
+  });
+  CHECK(s->get_shared("run_1")->description == "changed elsewhere");
+  CHECK(s->find_shared(q).front()->description == "changed elsewhere");
+  CHECK(s->get_run("run_1")->description == "changed elsewhere");
+  CHECK(s->find_runs(q).front().description == "changed elsewhere");
+}
+
+TEST_CASE("commit_run compares with the record stored now, not with the one it began") {
+  const auto dir = fixtures::scratch("store_recent_commit");
+  auto s = open_store(dir);
+  auto r = minimal("run_1", "m", 1, run_status::running);
+  r.pid = 100;
+  r.host = "node_a";
+  s->begin_run(r);
+  // Another run under the same id replaced the running record meanwhile.
+  auto other = r;
+  other.pid = 200;
+  const_cast<lmdb::env&>(s->environment()).write([&](lmdb::txn& t) {
+    t.put(*t.open_dbi(layout::db::runs, false), "run_1", record_to_text(other));
+  });
+  r.status = run_status::completed;
+  CHECK_THROWS_WITH_AS(s->commit_run(r, nullptr, {}), doctest::Contains("already names another run"), usage_error);
+  CHECK(s->get_run("run_1")->pid == 200);
 }
 
 TEST_CASE("read-only stores answer queries and refuse writes") {

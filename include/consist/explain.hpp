@@ -26,6 +26,9 @@ CONSIST_DECL std::vector<std::string> changed_keys(const std::vector<std::pair<s
 /// nearest is the one with the fewest differing components (the newest on a tie).
 CONSIST_DECL miss_explanation explain_against(const run_record& now, const std::vector<run_record>& earlier);
 
+/// The same over records held elsewhere (none of the pointers null).
+CONSIST_DECL miss_explanation explain_against(const run_record& now, const std::vector<const run_record*>& earlier);
+
 }  // namespace consist::inline v0
 
 #if CONSIST_INCLUDE_IMPL

@@ -23,6 +23,7 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -129,8 +130,15 @@ run_record hit_record(Inv&& inv, const cache_entry& entry, timestamp started, st
   rec.ended_at = now();
   rec.cache_hit = true;
   rec.cache_source = entry.run_id;
-  rec.meta["cache_hit"] = true;
-  rec.meta["cache_source"] = entry.run_id;
+  if (rec.meta.empty()) {  // the usual case: nothing to replace, so no lookups
+    rec.meta.reserve(2);
+    rec.meta.emplace("cache_hit", true);
+    rec.meta.emplace("cache_source", entry.run_id);
+  } else {
+    rec.meta.reserve(rec.meta.size() + 2);
+    rec.meta["cache_hit"] = true;
+    rec.meta["cache_source"] = entry.run_id;
+  }
   return rec;
 }
 
@@ -221,7 +229,8 @@ class executing_run {
 
   // A cache hit's record carries no config: it stands for the run it reused,
   // so candidates are those producers (in the hits' places, once each).
-  CONSIST_DECL std::vector<run_record> producers_of(std::vector<run_record> runs) const;
+  CONSIST_DECL std::vector<std::shared_ptr<const run_record>> producers_of(
+      const std::vector<std::shared_ptr<const run_record>>& runs) const;
 
   run_store* store_;
   std::filesystem::path run_dir_;

@@ -12,7 +12,6 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -69,13 +68,10 @@ class scenario_nesting_guard {
   CONSIST_DECL void leave() noexcept;
 
  private:
-  struct open_set {
-    std::mutex m;
-    std::map<std::pair<std::thread::id, const void*>, std::string> open;
-  };
+  struct open_set;  // the open scenarios by (thread, tracker)
   CONSIST_DECL static open_set& registry();
   const void* tracker_;
-  std::thread::id thread_;
+  const void* thread_;  // the address of a thread-local: unique among the running threads
 };
 
 }  // namespace consist::inline v0::detail

@@ -41,6 +41,13 @@ std::vector<std::string> changed_keys(const std::vector<std::pair<std::string, s
 }
 
 miss_explanation explain_against(const run_record& now, const std::vector<run_record>& earlier) {
+  std::vector<const run_record*> records;
+  records.reserve(earlier.size());
+  for (const auto& r : earlier) records.push_back(&r);
+  return explain_against(now, records);
+}
+
+miss_explanation explain_against(const run_record& now, const std::vector<const run_record*>& earlier) {
   miss_explanation e;
   if (earlier.empty()) {
     e.reason = "no earlier completed run of model '" + now.model_name + "'";
@@ -48,10 +55,10 @@ miss_explanation explain_against(const run_record& now, const std::vector<run_re
   }
   const run_record* nearest = nullptr;
   std::vector<std::string> best;
-  for (const run_record& r : earlier) {
-    auto diff = changed_components(now.identity, r.identity);
+  for (const run_record* r : earlier) {
+    auto diff = changed_components(now.identity, r->identity);
     if (nearest == nullptr || diff.size() < best.size()) {
-      nearest = &r;
+      nearest = r;
       best = std::move(diff);
     }
   }

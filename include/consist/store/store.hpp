@@ -11,11 +11,11 @@
 
 #include <consist/detail/config.hpp>
 #include <consist/detail/hex.hpp>
+#include <consist/detail/record_cache.hpp>
 #include <consist/detail/run_indexes.hpp>
 #include <consist/detail/uuid.hpp>
 #include <consist/error.hpp>
 #include <consist/record.hpp>
-#include <consist/store/group_commit.hpp>
 #include <consist/store/layout.hpp>
 #include <consist/store/lmdb.hpp>
 
@@ -33,6 +33,11 @@
 #include <vector>
 
 namespace consist::inline v0 {
+
+namespace detail {
+template <class Item>
+class group_commit;  // <consist/store/group_commit.hpp>: the background writer, used by the bodies only
+}  // namespace detail
 
 struct store_options {
   std::filesystem::path path;
@@ -68,7 +73,7 @@ class run_store {
   CONSIST_DECL run_store(token, const store_options& options);
   run_store(const run_store&) = delete;
   run_store& operator=(const run_store&) = delete;
-  ~run_store() = default;  // the queue (declared last) drains and joins first
+  CONSIST_DECL ~run_store();  // the queue (declared last) drains and joins first
 
   const std::filesystem::path& path() const noexcept { return options_.path; }
   const std::string& namespace_uuid() const noexcept { return namespace_uuid_; }
@@ -137,6 +142,15 @@ class run_store {
   /// index for parent, tags for tag, model_time for model (in that order).
   CONSIST_DECL std::vector<run_record> find_runs(const run_query& q) const;
 
+  /// find_runs and get_run without copies: the records are shared with the
+  /// store's cache of recently written and parsed records (a bounded cache
+  /// whose record is used only while the stored text is byte for byte the one
+  /// it was parsed from), and the ones parsed here join it. For callers that
+  /// look at the same recent runs again and again, as the explanation of
+  /// every miss does.
+  CONSIST_DECL std::vector<std::shared_ptr<const run_record>> find_shared(const run_query& q) const;
+  CONSIST_DECL std::shared_ptr<const run_record> get_shared(std::string_view id) const;
+
   /// The newest run of `model` with `status`.
   CONSIST_DECL std::optional<run_record> find_latest_run(std::string_view model, run_status status) const;
 
@@ -189,6 +203,17 @@ class run_store {
 
   CONSIST_DECL static bool matches(const run_query& q, const run_record& r);
 
+  /// The record stored as `text` under `id`: from the cache of recent
+  /// records when it holds this exact text, else parsed (and, with
+  /// `remember`, kept there).
+  CONSIST_DECL std::shared_ptr<const run_record> parsed(std::string_view id, std::string_view text,
+                                                        bool remember) const;
+
+  /// The runs matching q, as find_runs orders and limits them; `load(id,
+  /// text)` makes each element (a run_record or a shared pointer to one).
+  template <class Rec, class Load>
+  std::vector<Rec> query_runs(const run_query& q, Load load) const;
+
   template <class Make>
   std::vector<artifact_link> links(lmdb::dbi db, std::string_view first, Make make) const {
     return env_.read([&](const lmdb::txn& t) {
@@ -207,6 +232,9 @@ class run_store {
   }
 
   CONSIST_DECL prepared prepare(run_commit c) const;
+
+  /// Keeps a record just written (the text it was stored as) in recent_.
+  CONSIST_DECL void remember(prepared&& p) const;
 
   /// new_run: the id must be free; same_run: it may hold this run's earlier record.
   enum class id_use { new_run, same_run };
@@ -235,6 +263,7 @@ class run_store {
   detail::store_dbis db_;
   std::string namespace_uuid_;
   std::atomic<std::uint64_t> deferred_mark_{0};  // durable_commits() just after the last deferred commit
+  mutable detail::record_cache recent_{512};     // records written or parsed lately, see parsed()
   std::unique_ptr<detail::group_commit<queued>> queue_;  // last: drained and joined first
 };
 

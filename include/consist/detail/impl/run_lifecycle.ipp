@@ -203,7 +203,11 @@ void executing_run::explain(const resolved_invocation& inv, std::string_view why
   q.model = inv.model;
   q.status = run_status::completed;
   q.limit = 20;
-  miss_explanation e = explain_against(rec_, producers_of(store_->find_runs(q)));
+  const auto producers = producers_of(store_->find_shared(q));
+  std::vector<const run_record*> earlier;
+  earlier.reserve(producers.size());
+  for (const auto& r : producers) earlier.push_back(r.get());
+  miss_explanation e = explain_against(rec_, earlier);
   if (!why.empty()) e.reason = std::string(why) + "; " + e.reason;
   for (auto& key : e.changed_inputs)
     for (const auto& in : inv.inputs)
@@ -211,21 +215,22 @@ void executing_run::explain(const resolved_invocation& inv, std::string_view why
   rec_.explanation = std::move(e);
 }
 
-std::vector<run_record> executing_run::producers_of(std::vector<run_record> runs) const {
-  std::vector<run_record> out;
+std::vector<std::shared_ptr<const run_record>> executing_run::producers_of(
+    const std::vector<std::shared_ptr<const run_record>>& runs) const {
+  std::vector<std::shared_ptr<const run_record>> out;
   out.reserve(runs.size());
   const auto seen = [&](const std::string& id) {
-    return std::any_of(out.begin(), out.end(), [&](const run_record& r) { return r.id == id; });
+    return std::any_of(out.begin(), out.end(), [&](const auto& r) { return r->id == id; });
   };
-  for (auto& r : runs) {
-    if (r.cache_hit && !r.cache_source.empty()) {
-      if (seen(r.cache_source)) continue;
-      if (auto source = store_->get_run(r.cache_source); source && source->status == run_status::completed) {
-        out.push_back(std::move(*source));
+  for (const auto& r : runs) {
+    if (r->cache_hit && !r->cache_source.empty()) {
+      if (seen(r->cache_source)) continue;
+      if (auto source = store_->get_shared(r->cache_source); source && source->status == run_status::completed) {
+        out.push_back(std::move(source));
         continue;
       }
     }
-    if (!seen(r.id)) out.push_back(std::move(r));
+    if (!seen(r->id)) out.push_back(r);
   }
   return out;
 }

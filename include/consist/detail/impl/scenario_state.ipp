@@ -5,6 +5,8 @@
 
 #include <consist/error.hpp>
 
+#include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -64,8 +66,19 @@ scenario_state::summary scenario_state::end() {
   return {step_ids_, coupler_, failure_, open_steps_};
 }
 
+struct scenario_nesting_guard::open_set {
+  std::mutex m;
+  std::map<std::pair<const void*, const void*>, std::string> open;
+};
+
+/// Identifies the calling thread while it runs (a thread_local's address).
+inline const void* this_thread_tag() noexcept {
+  static thread_local const char tag = 0;
+  return &tag;
+}
+
 scenario_nesting_guard::scenario_nesting_guard(const void* tracker, const std::string& name)
-    : tracker_(tracker), thread_(std::this_thread::get_id()) {
+    : tracker_(tracker), thread_(this_thread_tag()) {
   auto& r = registry();
   std::lock_guard lock(r.m);
   const auto [it, fresh] = r.open.emplace(std::pair(thread_, tracker_), name);

@@ -5,6 +5,7 @@
 
 #include <consist/detail/run_id.hpp>
 #include <consist/detail/store_meta.hpp>
+#include <consist/store/group_commit.hpp>
 #include <consist/store/record_codec.hpp>
 
 #include <algorithm>
@@ -45,6 +46,8 @@ run_store::run_store(token, const store_options& options)
         });
 }
 
+run_store::~run_store() = default;
+
 std::optional<cache_entry> run_store::find_cached(const signature_digest& signature) const {
   std::optional<cache_entry> found(std::in_place);
   if (!find_cached(signature, *found)) found.reset();
@@ -69,23 +72,30 @@ bool run_store::try_begin_run(const run_record& record) {
     throw usage_error("begin_run got run '" + record.id + "' with status " + to_string(record.status),
                       "begin_run records a run that starts", "pass status running, or use commit_run");
   env_.require_writable("begin a run");
-  const auto p = prepare({record, std::nullopt, {}});
+  auto p = prepare({record, std::nullopt, {}});
   const bool written =
       env_.write([&](lmdb::txn& t) { return put_run(t, p, id_use::new_run); }, lmdb::commit_sync::deferred);
   if (written && options_.durability == durability::sync) {
     deferred_mark_ = env_.durable_commits();
     queue_->request_sync();
   }
+  if (written) remember(std::move(p));
   return written;
 }
 
 void run_store::commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
   env_.require_writable("commit a run");
-  const auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
-                          std::vector<artifact>(artifacts.begin(), artifacts.end())});
+  auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
+                    std::vector<artifact>(artifacts.begin(), artifacts.end())});
   env_.write([&](lmdb::txn& t) {
     if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
   });
+  remember(std::move(p));
+}
+
+void run_store::remember(prepared&& p) const {
+  const std::string id = p.record.id;
+  recent_.insert(id, std::move(p.text), std::make_shared<const run_record>(std::move(p.record)));
 }
 
 void run_store::commit_runs(std::span<const run_commit> runs) {
@@ -102,13 +112,13 @@ void run_store::commit_runs(std::span<const run_commit> runs) {
 void run_store::enqueue(run_record record) {
   env_.require_writable("enqueue a run");
   detail::validate_record_names(record);
-  queue_->push(queued(std::in_place_type<run_record>, std::move(record)));
+  queue_->emplace(std::in_place_type<run_record>, std::move(record));
 }
 
 void run_store::count_hit(std::string_view run_id, timestamp when) {
   env_.require_writable("count a hit");
   layout::validate_name(run_id, "run id");
-  queue_->push(queued(std::in_place_type<hit>, hit{std::string(run_id), when}));
+  queue_->emplace(std::in_place_type<hit>, hit{std::string(run_id), when});
 }
 
 void run_store::flush() {
@@ -119,26 +129,36 @@ std::optional<run_record> run_store::get_run(std::string_view id) const {
   return env_.read([&](const lmdb::txn& t) -> std::optional<run_record> {
     const auto text = t.get(db_.runs, id);
     if (!text) return std::nullopt;
+    if (auto known = recent_.find(id, *text)) return *known;
     return record_from_text(*text, record_source(id));
   });
 }
 
-std::vector<run_record> run_store::find_runs(const run_query& q) const {
+namespace detail {
+inline const run_record& record_of(const run_record& r) noexcept { return r; }
+inline const run_record& record_of(const std::shared_ptr<const run_record>& r) noexcept { return *r; }
+}  // namespace detail
+
+template <class Rec, class Load>
+std::vector<Rec> run_store::query_runs(const run_query& q, Load load) const {
   return env_.read([&](const lmdb::txn& t) {
-    std::vector<run_record> out;
+    std::vector<Rec> out;
     bool ordered = false;
-    auto consider = [&](std::string_view id) {
+    auto consider = [&](std::string_view id, std::string_view text) {
+      Rec r = load(id, text);
+      if (matches(q, detail::record_of(r))) out.push_back(std::move(r));
+      return !(ordered && q.limit != 0 && out.size() >= q.limit);
+    };
+    auto consider_id = [&](std::string_view id) {
       const auto text = t.get(db_.runs, id);
       if (!text) dangling_index(id);
-      auto r = record_from_text(*text, record_source(id));
-      if (matches(q, r)) out.push_back(std::move(r));
-      return !(ordered && q.limit != 0 && out.size() >= q.limit);
+      return consider(id, *text);
     };
     if (q.parent || q.tag) {
       const auto prefix = layout::prefix_of(q.parent ? *q.parent : *q.tag);
       t.with_cursor(q.parent ? db_.children : db_.tags, [&](lmdb::cursor& c) {
         detail::scan_prefix(c, prefix, [&](const lmdb::cursor::entry& e) {
-          return consider(e.first.substr(prefix.size()));
+          return consider_id(e.first.substr(prefix.size()));
         });
       });
     } else if (q.model) {
@@ -149,24 +169,50 @@ std::vector<run_record> run_store::find_runs(const run_query& q) const {
           const auto id = layout::model_time_run_id(e.first, prefix.size());
           const auto status = layout::status_from_byte(e.second);
           if (!id || !status) dangling_index(e.first);
-          return (q.status && *status != *q.status) ? true : consider(*id);
+          return (q.status && *status != *q.status) ? true : consider_id(*id);
         });
       });
     } else {
       t.with_cursor(db_.runs, [&](lmdb::cursor& c) {
-        for (auto e = c.first(); e; e = c.next()) {
-          auto r = record_from_text(e->second, record_source(e->first));
-          if (matches(q, r)) out.push_back(std::move(r));
-        }
+        for (auto e = c.first(); e; e = c.next()) consider(e->first, e->second);
       });
     }
     if (!ordered)
-      std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) {
-        return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+      std::sort(out.begin(), out.end(), [](const Rec& a, const Rec& b) {
+        const run_record& x = detail::record_of(a);
+        const run_record& y = detail::record_of(b);
+        return x.created_at != y.created_at ? x.created_at > y.created_at : x.id > y.id;
       });
     if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
     return out;
   });
+}
+
+std::vector<run_record> run_store::find_runs(const run_query& q) const {
+  return query_runs<run_record>(q, [&](std::string_view id, std::string_view text) -> run_record {
+    if (auto known = recent_.find(id, text)) return *known;
+    return record_from_text(text, record_source(id));
+  });
+}
+
+std::vector<std::shared_ptr<const run_record>> run_store::find_shared(const run_query& q) const {
+  return query_runs<std::shared_ptr<const run_record>>(
+      q, [&](std::string_view id, std::string_view text) { return parsed(id, text, true); });
+}
+
+std::shared_ptr<const run_record> run_store::get_shared(std::string_view id) const {
+  return env_.read([&](const lmdb::txn& t) -> std::shared_ptr<const run_record> {
+    const auto text = t.get(db_.runs, id);
+    if (!text) return nullptr;
+    return parsed(id, *text, true);
+  });
+}
+
+std::shared_ptr<const run_record> run_store::parsed(std::string_view id, std::string_view text, bool remember) const {
+  if (auto known = recent_.find(id, text)) return known;
+  auto r = std::make_shared<const run_record>(record_from_text(text, record_source(id)));
+  if (remember) recent_.insert(id, std::string(text), r);
+  return r;
 }
 
 std::optional<run_record> run_store::find_latest_run(std::string_view model, run_status status) const {
@@ -283,9 +329,9 @@ bool run_store::put_run(lmdb::txn& t, const prepared& p, id_use use) {
   std::optional<detail::run_index_entries> old;
   if (const auto previous = t.get(db_.runs, r.id)) {
     if (use == id_use::new_run) return false;
-    auto before = record_from_text(*previous, record_source(r.id));
-    if (!same_run(before, r)) return false;
-    old = detail::index_entries_of(before);
+    const auto before = parsed(r.id, *previous, false);
+    if (!same_run(*before, r)) return false;
+    old = detail::index_entries_of(*before);
   }
   t.put(db_.runs, r.id, p.text);
   detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
