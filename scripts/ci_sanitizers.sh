@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI jobs beyond scripts/test.sh, each in its own build directory:
 #   asan: the test suite built with clang and ASan+UBSan, run with ctest
-#         (without the tests that only compile or configure code, and
+#         (without the examples, whose paths the unit tests cover, without
+#         the tests that only compile or configure code, and
 #         without the 1e5-run volume test, which gains nothing from ASan, and
 #         without MPI, whose runtime is not built with the sanitizers);
 #   tsan: the multi-threaded and multi-process tests built with TSan;
@@ -38,7 +39,8 @@ timed() {  # timed NAME COMMAND...: runs it, prints how long it took
 asan() {
   local dir=${CONSIST_ASAN_BUILD_DIR:-$root/build-ci-asan}
   local flags="-O1 -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-  configure "$dir" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+  configure "$dir" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+    -DCONSIST_BUILD_EXAMPLES=OFF
   cmake --build "$dir" -j "$jobs"
   (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure --parallel "$jobs" -E "$not_runtime" -LE "^mpi$")
