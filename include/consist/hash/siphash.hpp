@@ -52,7 +52,18 @@ class siphash24_stream {
         pending_len_ = 0;
       }
     }
-    for (; n >= 8; n -= 8, p += 8) compress(load_le(p));
+    // The whole words, with the state in locals: the message is read through
+    // a byte pointer, which may alias the members, so a loop over the members
+    // would store and reload them for every word.
+    std::uint64_t v0 = v0_, v1 = v1_, v2 = v2_, v3 = v3_;
+    for (; n >= 8; n -= 8, p += 8) {
+      const std::uint64_t m = load_le(p);
+      v3 ^= m;
+      sip_round(v0, v1, v2, v3);
+      sip_round(v0, v1, v2, v3);
+      v0 ^= m;
+    }
+    v0_ = v0, v1_ = v1, v2_ = v2, v3_ = v3;
     for (std::size_t i = 0; i < n; ++i) pending_ |= std::uint64_t{p[i]} << (8 * i);
     pending_len_ = static_cast<unsigned>(n) + pending_len_;
     return *this;
@@ -117,22 +128,24 @@ class siphash24_stream {
     for (int i = 7; i >= 0; --i) w = (w << 8) | p[i];
     return w;
   }
-  constexpr void round() noexcept {
-    v0_ += v1_;
-    v1_ = std::rotl(v1_, 13);
-    v1_ ^= v0_;
-    v0_ = std::rotl(v0_, 32);
-    v2_ += v3_;
-    v3_ = std::rotl(v3_, 16);
-    v3_ ^= v2_;
-    v0_ += v3_;
-    v3_ = std::rotl(v3_, 21);
-    v3_ ^= v0_;
-    v2_ += v1_;
-    v1_ = std::rotl(v1_, 17);
-    v1_ ^= v2_;
-    v2_ = std::rotl(v2_, 32);
+  static constexpr void sip_round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
+                                  std::uint64_t& v3) noexcept {
+    v0 += v1;
+    v1 = std::rotl(v1, 13);
+    v1 ^= v0;
+    v0 = std::rotl(v0, 32);
+    v2 += v3;
+    v3 = std::rotl(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = std::rotl(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = std::rotl(v1, 17);
+    v1 ^= v2;
+    v2 = std::rotl(v2, 32);
   }
+  constexpr void round() noexcept { sip_round(v0_, v1_, v2_, v3_); }
   constexpr void compress(std::uint64_t m) noexcept {
     v3_ ^= m;
     round();
