@@ -11,7 +11,9 @@
 //  (b) the sustained cost per hit with its record flushed (record_hits full and
 //      count), vs a raw durable transaction putting the same number of records.
 //  (c) a miss with default (sync) durability vs one raw durable commit of the
-//      record's bytes; and with nosync vs one raw MDB_NOSYNC put.
+//      record's bytes; and with nosync vs one raw MDB_NOSYNC put. Beside it,
+//      the miss's JSON snapshot file alone vs the same raw put (a new file per
+//      run: what the file system charges for creating it).
 // Targets: (a) <= 2.0x; (b) <= 2.0x, the same bound as a single hit: recording
 // hits must not cost more than twice writing the records by hand; (c) sync
 // <= 1.5x, nosync <= 10x.
@@ -232,6 +234,37 @@ void miss_sync(benchmark::State& s) { miss_vs_raw_commit<consist::durability::sy
 void miss_nosync(benchmark::State& s) { miss_vs_raw_commit<consist::durability::nosync>(s); }
 BENCHMARK(miss_sync)->Iterations(300);
 BENCHMARK(miss_nosync)->Iterations(3000);
+
+/// What a miss writes besides its commit: the run's JSON snapshot, a new file
+/// in <run_dir>/runs (created, written, renamed into place: consist's
+/// write_snapshot with a miss's record and cache entry), against one raw
+/// MDB_NOSYNC put + commit of the record's bytes. Not a claim: it shows how
+/// much of a miss the file system's cost of creating a file takes.
+void snapshot_file_vs_raw_nosync(benchmark::State& state) {
+  const auto dir = bench_root() / "snapshot_floor";
+  consist::tracker t(consist::tracker_config{.store = dir / "store", .run_dir = dir,
+                                             .durability = consist::durability::nosync, .code_version = "bench"});
+  auto r = t.run(trivial, consist::name{"step"}, consist::config{step_config{0.25, -1, "floor"}});
+  consist::signature_digest signature{};
+  const bool decoded = consist::detail::hex_decode_into(r.run.signature, signature);
+  const auto entry = decoded ? t.store().find_cached(signature) : std::nullopt;
+  if (!entry) {
+    state.SkipWithError("the sample run has no cache entry");
+    return;
+  }
+  const std::string record_bytes = consist::record_to_text(r.run);
+  raw_env raw("raw_snapshot_floor", true);
+  static std::uint64_t n = 0;
+  consist::run_record rec = r.run;
+  paired(
+      state, 1, [] {},
+      [&] {
+        rec.id = "step_floor_" + std::to_string(n++);
+        consist::write_snapshot(dir, rec, &*entry, {});
+      },
+      [&] { raw.commit_one("floor_" + std::to_string(n), record_bytes); });
+}
+BENCHMARK(snapshot_file_vs_raw_nosync)->Iterations(3000);
 
 }  // namespace
 
