@@ -6,13 +6,13 @@
 #         without the 1e5-run volume test, which gains nothing from ASan, and
 #         without MPI, whose runtime is not built with the sanitizers);
 #   tsan: the multi-threaded and multi-process tests built with TSan;
-#   fuzz: every libFuzzer target for CONSIST_FUZZ_SECONDS (default 60) seconds,
+#   fuzz: every libFuzzer target for CONSIST_FUZZ_SECONDS (default 45) seconds,
 #         seeded from tests/fuzz/corpus (new inputs go to a scratch folder).
 # Usage: scripts/ci_sanitizers.sh [asan] [tsan] [fuzz]   (no argument: all three)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${CONSIST_JOBS:-$(nproc)}
-seconds=${CONSIST_FUZZ_SECONDS:-60}
+seconds=${CONSIST_FUZZ_SECONDS:-45}
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(asan tsan fuzz)
 

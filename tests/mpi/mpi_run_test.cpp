@@ -5,6 +5,7 @@
 // only CHECK (never REQUIRE) is used around collectives, so one failing rank
 // cannot leave the others waiting.
 #include <consist/mpi.hpp>
+#include <consist/store/snapshot.hpp>
 
 #include <scratch.hpp>
 
