@@ -37,6 +37,7 @@ namespace consist::inline v0 {
 namespace detail {
 template <class Item>
 class group_commit;  // <consist/store/group_commit.hpp>: the background writer, used by the bodies only
+class spare_files;   // <consist/detail/snapshot_file.hpp>: snapshot files made ahead, used by the bodies only
 }  // namespace detail
 
 struct store_options {
@@ -167,6 +168,10 @@ class run_store {
 
   CONSIST_DECL std::size_t run_count() const;
 
+  /// Files made ahead for the snapshots of the runs recorded through this
+  /// store (detail/snapshot_file.hpp); nullptr for a read-only store.
+  detail::spare_files* snapshot_spares() const noexcept { return spares_.get(); }
+
  private:
   struct hit {
     std::string run_id;
@@ -208,6 +213,9 @@ class run_store {
   /// `remember`, kept there).
   CONSIST_DECL std::shared_ptr<const run_record> parsed(std::string_view id, std::string_view text,
                                                         bool remember) const;
+
+  /// The same as a copy of its own, never remembered (find_runs, get_run).
+  CONSIST_DECL run_record copied(std::string_view id, std::string_view text) const;
 
   /// The runs matching q, as find_runs orders and limits them; `load(id,
   /// text)` makes each element (a run_record or a shared pointer to one).
@@ -264,6 +272,7 @@ class run_store {
   std::string namespace_uuid_;
   std::atomic<std::uint64_t> deferred_mark_{0};  // durable_commits() just after the last deferred commit
   mutable detail::record_cache recent_{512};     // records written or parsed lately, see parsed()
+  std::unique_ptr<detail::spare_files> spares_;  // null when read-only
   std::unique_ptr<detail::group_commit<queued>> queue_;  // last: drained and joined first
 };
 

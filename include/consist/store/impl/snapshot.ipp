@@ -6,18 +6,12 @@
 #include <consist/detail/base64.hpp>
 #include <consist/detail/hex.hpp>
 #include <consist/detail/json_writer.hpp>
-#include <consist/detail/make_dirs.hpp>
 #include <consist/detail/record_text.hpp>
+#include <consist/detail/snapshot_file.hpp>
 #include <consist/error.hpp>
 #include <consist/store/layout.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -31,12 +25,6 @@ std::filesystem::path snapshot_path(const std::filesystem::path& run_dir, std::s
 namespace detail {
 
 inline constexpr std::string_view snapshot_keys[] = {"cache", "artifacts"};
-
-[[noreturn]] inline void snapshot_io_error(const std::string& what, const std::filesystem::path& file, int err) {
-  throw store_error(what + " '" + file.string() + "': " + std::strerror(err),
-                    err == ENOSPC ? "the filesystem is full" : "no permission, or the run directory is not usable",
-                    "check the run directory; the store still holds the record (snapshots can be re-exported)");
-}
 
 // The "cache" member: null unless the run completed with an entry.
 inline void write_cache_member(json_writer& w, const run_record& r, const cache_entry* e) {
@@ -98,38 +86,7 @@ std::string snapshot_to_text(const run_record& record, const cache_entry* entry,
 
 void write_snapshot(const std::filesystem::path& run_dir, const run_record& record, const cache_entry* entry,
                     std::span<const artifact> artifacts) {
-  const auto file = snapshot_path(run_dir, record.id);
-  const auto dir = file.parent_path();
-  const std::string text = snapshot_to_text(record, entry, artifacts);
-
-  static std::atomic<unsigned> counter{0};
-  const auto tmp = dir / ("." + record.id + ".json.tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(counter.fetch_add(1)));
-  const auto create = [&] { return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664); };
-  int fd = create();
-  if (fd < 0 && errno == ENOENT) {  // the first snapshot of this run directory: make its folders
-    if (const int err = detail::make_directories(dir))
-      detail::snapshot_io_error("cannot create the snapshot directory of", file, err);
-    fd = create();
-  }
-  if (fd < 0) detail::snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      detail::snapshot_io_error("cannot write the snapshot", file, err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), file.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    detail::snapshot_io_error("cannot write the snapshot", file, err);
-  }
+  detail::write_snapshot_file(snapshot_path(run_dir, record.id), snapshot_to_text(record, entry, artifacts), nullptr);
 }
 
 snapshot snapshot_from_text(std::string_view text, const std::string& source) {

@@ -4,6 +4,7 @@
 #include <consist/store/store.hpp>
 
 #include <consist/detail/run_id.hpp>
+#include <consist/detail/snapshot_file.hpp>
 #include <consist/detail/store_meta.hpp>
 #include <consist/store/group_commit.hpp>
 #include <consist/store/record_codec.hpp>
@@ -37,13 +38,14 @@ run_store::run_store(token, const store_options& options)
       env_(lmdb::env::open(options.path, env_options_for(options))) {
   if (options.read_only) open_existing();
   else open_or_create();
-  if (!options.read_only)
-    queue_ = std::make_unique<detail::group_commit<queued>>(
-        options.hit_queue_capacity, 1024, [this](std::vector<queued>& batch) { write_queued(batch); },
-        [this] {
-          // A durable commit after the last deferred one already synced the file.
-          if (env_.durable_commits() == deferred_mark_.load()) env_.sync();
-        });
+  if (options.read_only) return;
+  spares_ = std::make_unique<detail::spare_files>();
+  queue_ = std::make_unique<detail::group_commit<queued>>(
+      options.hit_queue_capacity, 1024, [this](std::vector<queued>& batch) { write_queued(batch); },
+      [this] {
+        // A durable commit after the last deferred one already synced the file.
+        if (env_.durable_commits() == deferred_mark_.load()) env_.sync();
+      });
 }
 
 run_store::~run_store() = default;
@@ -129,8 +131,7 @@ std::optional<run_record> run_store::get_run(std::string_view id) const {
   return env_.read([&](const lmdb::txn& t) -> std::optional<run_record> {
     const auto text = t.get(db_.runs, id);
     if (!text) return std::nullopt;
-    if (auto known = recent_.find(id, *text)) return *known;
-    return record_from_text(*text, record_source(id));
+    return copied(id, *text);
   });
 }
 
@@ -189,10 +190,8 @@ std::vector<Rec> run_store::query_runs(const run_query& q, Load load) const {
 }
 
 std::vector<run_record> run_store::find_runs(const run_query& q) const {
-  return query_runs<run_record>(q, [&](std::string_view id, std::string_view text) -> run_record {
-    if (auto known = recent_.find(id, text)) return *known;
-    return record_from_text(text, record_source(id));
-  });
+  return query_runs<run_record>(
+      q, [&](std::string_view id, std::string_view text) { return copied(id, text); });
 }
 
 std::vector<std::shared_ptr<const run_record>> run_store::find_shared(const run_query& q) const {
@@ -206,6 +205,11 @@ std::shared_ptr<const run_record> run_store::get_shared(std::string_view id) con
     if (!text) return nullptr;
     return parsed(id, *text, true);
   });
+}
+
+run_record run_store::copied(std::string_view id, std::string_view text) const {
+  if (auto known = recent_.find(id, text)) return *known;
+  return record_from_text(text, record_source(id));
 }
 
 std::shared_ptr<const run_record> run_store::parsed(std::string_view id, std::string_view text, bool remember) const {

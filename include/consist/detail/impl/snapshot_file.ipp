@@ -1,0 +1,152 @@
+#pragma once
+// Body of <consist/detail/snapshot_file.hpp>.
+
+#include <consist/detail/snapshot_file.hpp>
+
+#include <consist/detail/make_dirs.hpp>
+#include <consist/error.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+namespace consist::inline v0::detail {
+
+[[noreturn]] inline void snapshot_io_error(const std::string& what, const std::filesystem::path& file, int err) {
+  throw store_error(what + " '" + file.string() + "': " + std::strerror(err),
+                    err == ENOSPC ? "the filesystem is full" : "no permission, or the run directory is not usable",
+                    "check the run directory; the store still holds the record (snapshots can be re-exported)");
+}
+
+/// A name no other writer uses: "." + stem + ".tmp." + pid + "." + a process-wide count.
+inline std::string temporary_name(std::string_view stem) {
+  static std::atomic<unsigned> counter{0};
+  std::string name = ".";
+  name += stem;
+  name += ".tmp.";
+  name += std::to_string(::getpid());
+  name += '.';
+  name += std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+  return name;
+}
+
+inline int open_new_file(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664);
+}
+
+/// 0 when all of `text` is written, else the errno.
+inline int write_all(int fd, std::string_view text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+void spare_files::discard(file& f) noexcept {
+  if (f.fd < 0) return;
+  ::close(f.fd);
+  ::unlink(f.path.c_str());
+  f.fd = -1;
+}
+
+spare_files::~spare_files() {
+  {
+    std::lock_guard lock(m_);
+    stopping_ = true;
+  }
+  wanted_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  discard(ready_);
+}
+
+std::optional<spare_files::file> spare_files::take(const std::filesystem::path& dir) {
+  std::optional<file> out;
+  file stale;
+  {
+    std::lock_guard lock(m_);
+    if (no_thread_) return out;
+    const bool same_dir = dir_ == dir.native();
+    if (ready_.fd >= 0) {
+      if (same_dir) out = std::exchange(ready_, file{});
+      else stale = std::exchange(ready_, file{});
+    }
+    if (!same_dir) dir_ = dir.native();
+    wanted_ = true;
+    if (!thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { run(); });
+      } catch (const std::system_error&) {
+        no_thread_ = true;  // spares only save time: the writer makes its own files
+        wanted_ = false;
+      }
+    }
+  }
+  wanted_cv_.notify_one();
+  discard(stale);
+  return out;
+}
+
+void spare_files::run() {
+  std::unique_lock lock(m_);
+  for (;;) {
+    wanted_cv_.wait(lock, [&] { return wanted_ || stopping_; });
+    if (stopping_) return;
+    wanted_ = false;
+    if (ready_.fd >= 0) continue;  // one is still there
+    const std::string dir = dir_;
+    lock.unlock();
+    file f;
+    f.path = dir;
+    f.path += '/';
+    f.path += temporary_name("spare");
+    f.fd = open_new_file(f.path);  // may fail (no folder yet, no space): then no spare this time
+    lock.lock();
+    if (f.fd < 0) continue;
+    if (stopping_ || dir != dir_ || ready_.fd >= 0) discard(f);
+    else ready_ = std::move(f);
+  }
+}
+
+void write_snapshot_file(const std::filesystem::path& file, std::string_view text, spare_files* spares) {
+  const auto dir = file.parent_path();
+  if (spares) {
+    if (auto s = spares->take(dir)) {
+      const int err = write_all(s->fd, text);
+      const int closed = ::close(s->fd);
+      if (err == 0 && closed == 0 && ::rename(s->path.c_str(), file.c_str()) == 0) return;
+      // The folder went away since, or the write failed: a file of its own
+      // below says which, or succeeds.
+      ::unlink(s->path.c_str());
+    }
+  }
+
+  const std::string tmp = (dir / temporary_name(file.filename().native())).native();
+  int fd = open_new_file(tmp);
+  if (fd < 0 && errno == ENOENT) {  // the first snapshot of this run directory: make its folders
+    if (const int err = make_directories(dir)) snapshot_io_error("cannot create the snapshot directory of", file, err);
+    fd = open_new_file(tmp);
+    if (spares) spares->want(dir);  // the spare asked for above could not be made without the folder
+  }
+  if (fd < 0) snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
+  if (const int err = write_all(fd, text)) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    snapshot_io_error("cannot write the snapshot", file, err);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), file.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    snapshot_io_error("cannot write the snapshot", file, err);
+  }
+}
+
+}  // namespace consist::inline v0::detail
