@@ -6,6 +6,7 @@
 //
 // The store is built with run_store::commit_runs in batches, durability nosync.
 #include <consist/queries.hpp>
+#include <consist/store/record_codec.hpp>
 #include <consist/store/store.hpp>
 
 #include "bench_support.hpp"

@@ -7,6 +7,7 @@
 //  (d) enqueue + flush      vs one durable transaction putting the same records, per record
 // Each pair runs alternately in one benchmark; ratios (ours / raw) are
 // printed at the end. Targets: (a) <= 1.5x, (b) <= 1.3x.
+#include <consist/store/record_codec.hpp>
 #include <consist/store/store.hpp>
 
 #include "bench_support.hpp"
