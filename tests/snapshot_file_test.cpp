@@ -58,13 +58,17 @@ std::optional<spare_files::file> take_ready(spare_files& s, const fs::path& dir)
   }
 }
 
-/// Waits until exactly one spare exists in `dir` and returns its inode; 0 if none came within 10 s.
-ino_t wait_for_spare(const fs::path& dir) {
+/// Waits until `s` holds a spare ready to be taken and returns the inode of
+/// the one spare file in `dir`; 0 if none came within 10 s. (The file exists
+/// a moment before the thread hands it over, so the listing alone would race.)
+ino_t wait_for_spare(spare_files& s, const fs::path& dir) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < until) {
-    const auto s = spares_in(dir);
-    struct stat st{};
-    if (s.size() == 1 && ::stat((dir / s[0]).c_str(), &st) == 0) return st.st_ino;
+    if (s.ready()) {
+      const auto names = spares_in(dir);
+      struct stat st{};
+      if (names.size() == 1 && ::stat((dir / names[0]).c_str(), &st) == 0) return st.st_ino;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return 0;
@@ -101,14 +105,14 @@ TEST_CASE("a snapshot written through a spare is the spare's file, with the exac
   {
     spare_files s;
     write_snapshot_file(dir / "first.json", "{\"n\":1}\n", &s);  // no spare yet: a file of its own
-    const ino_t spare = wait_for_spare(dir);
+    const ino_t spare = wait_for_spare(s, dir);
     REQUIRE(spare != 0);
     const std::string text(5000, 'x');
     write_snapshot_file(dir / "second.json", text, &s);
     CHECK(inode_of(dir / "second.json") == spare);
     CHECK(read_text(dir / "second.json") == text);
     CHECK(read_text(dir / "first.json") == "{\"n\":1}\n");
-    CHECK(wait_for_spare(dir) != 0);  // the next one is made
+    CHECK(wait_for_spare(s, dir) != 0);  // the next one is made
   }
   // Closed: the unused spare is gone, and no temporary file is left.
   CHECK(names_in(dir) == std::vector<std::string>{"first.json", "second.json"});
@@ -119,7 +123,7 @@ TEST_CASE("asking for another folder removes the spare made for the first") {
   const auto b = consist_test::scratch_dir("spare-b");
   spare_files s;
   CHECK_FALSE(s.take(a).has_value());
-  REQUIRE(wait_for_spare(a) != 0);
+  REQUIRE(wait_for_spare(s, a) != 0);
   CHECK_FALSE(s.take(b).has_value());  // a's spare is not handed out for b
   CHECK(spares_in(a).empty());
   auto f = take_ready(s, b);
@@ -135,7 +139,7 @@ TEST_CASE("a spare whose folder went away gives way to a file of the writer's ow
   fs::create_directories(dir);
   spare_files s;
   CHECK_FALSE(s.take(dir).has_value());
-  REQUIRE(wait_for_spare(dir) != 0);
+  REQUIRE(wait_for_spare(s, dir) != 0);
   fs::remove_all(dir);  // the spare is unlinked with it, yet still open
   write_snapshot_file(dir / "run.json", "{}\n", &s);
   CHECK(read_text(dir / "run.json") == "{}\n");
@@ -146,7 +150,7 @@ TEST_CASE("a file that cannot be written is a store_error naming it, with no tem
   const auto dir = consist_test::scratch_dir("spare-error");
   spare_files s;
   CHECK_FALSE(s.take(dir).has_value());
-  REQUIRE(wait_for_spare(dir) != 0);
+  REQUIRE(wait_for_spare(s, dir) != 0);
   fs::create_directories(dir / "taken.json" / "inside");  // a folder where the file should go: rename fails
   std::string message;
   try {
@@ -166,7 +170,7 @@ TEST_CASE("a tracker's misses write their snapshots into files made ahead; closi
   {
     consist::tracker t(consist::tracker_config{.store = dir / "store", .run_dir = dir, .code_version = "spare-1"});
     const auto first = t.run(step, consist::name{"double"}, consist::config{step_config{1}});
-    const ino_t spare = wait_for_spare(runs);
+    const ino_t spare = wait_for_spare(*t.store().snapshot_spares(), runs);
     REQUIRE(spare != 0);
     const auto second = t.run(step, consist::name{"double"}, consist::config{step_config{2}});
     second_id = second.run.id;

@@ -48,6 +48,9 @@ class spare_files {
   /// is asked for. A spare made for another folder is removed.
   CONSIST_DECL std::optional<file> take(const std::filesystem::path& dir);
 
+  /// Whether a spare is made and waiting to be taken (tests watch for it).
+  CONSIST_DECL bool ready();
+
   /// Asks for a spare in `dir` (after the folder was made: the last ask failed).
   void want(const std::filesystem::path& dir) {
     if (auto stale = take(dir)) discard(*stale);

@@ -95,6 +95,11 @@ std::optional<spare_files::file> spare_files::take(const std::filesystem::path& 
   return out;
 }
 
+bool spare_files::ready() {
+  std::lock_guard lock(m_);
+  return ready_.fd >= 0;
+}
+
 void spare_files::run() {
   std::unique_lock lock(m_);
   for (;;) {
