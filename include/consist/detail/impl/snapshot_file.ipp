@@ -136,12 +136,14 @@ void write_snapshot_file(const std::filesystem::path& file, std::string_view tex
 
   const std::string tmp = (dir / temporary_name(file.filename().native())).native();
   int fd = open_new_file(tmp);
+  bool made_dir = false;
   if (fd < 0 && errno == ENOENT) {  // the first snapshot of this run directory: make its folders
     if (const int err = make_directories(dir)) snapshot_io_error("cannot create the snapshot directory of", file, err);
+    made_dir = true;
     fd = open_new_file(tmp);
-    if (spares) spares->want(dir);  // the spare asked for above could not be made without the folder
   }
   if (fd < 0) snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
+  if (made_dir && spares) spares->want(dir);  // the spare asked for above could not be made without the folder
   if (const int err = write_all(fd, text)) {
     ::close(fd);
     ::unlink(tmp.c_str());
