@@ -51,6 +51,16 @@ inline int write_all(int fd, std::string_view text) {
   return 0;
 }
 
+/// Writes `text` to the open file `fd` (at `tmp`), closes it and renames it
+/// to `file`: 0, or the errno of the first step that failed. `fd` is closed
+/// either way; `tmp` is left for the caller to remove on failure.
+inline int write_and_rename(int fd, const std::string& tmp, const std::filesystem::path& file, std::string_view text) {
+  int err = write_all(fd, text);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(tmp.c_str(), file.c_str()) != 0) err = errno;
+  return err;
+}
+
 void spare_files::discard(file& f) noexcept {
   if (f.fd < 0) return;
   ::close(f.fd);
@@ -125,9 +135,7 @@ void write_snapshot_file(const std::filesystem::path& file, std::string_view tex
   const auto dir = file.parent_path();
   if (spares) {
     if (auto s = spares->take(dir)) {
-      const int err = write_all(s->fd, text);
-      const int closed = ::close(s->fd);
-      if (err == 0 && closed == 0 && ::rename(s->path.c_str(), file.c_str()) == 0) return;
+      if (write_and_rename(s->fd, s->path, file, text) == 0) return;
       // The folder went away since, or the write failed: a file of its own
       // below says which, or succeeds.
       ::unlink(s->path.c_str());
@@ -144,13 +152,7 @@ void write_snapshot_file(const std::filesystem::path& file, std::string_view tex
   }
   if (fd < 0) snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
   if (made_dir && spares) spares->want(dir);  // the spare asked for above could not be made without the folder
-  if (const int err = write_all(fd, text)) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    snapshot_io_error("cannot write the snapshot", file, err);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), file.c_str()) != 0) {
-    const int err = errno;
+  if (const int err = write_and_rename(fd, tmp, file, text)) {
     ::unlink(tmp.c_str());
     snapshot_io_error("cannot write the snapshot", file, err);
   }
