@@ -4,6 +4,8 @@
 
 #include <consist/detail/config.hpp>
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace consist::inline v0::detail {
@@ -15,6 +17,10 @@ struct process_info {
 };
 
 CONSIST_DECL const process_info& this_process();
+
+/// getpid() without a system call on every run: the pid is read once and
+/// read again in a child after fork() (a pthread_atfork handler forgets it).
+CONSIST_DECL pid_t current_pid() noexcept;
 
 }  // namespace consist::inline v0::detail
 

@@ -125,8 +125,10 @@ class run_store {
   /// one transaction each). A later record of the same run replaces an earlier
   /// one; should the id name another run, the writer stores the record under
   /// a freshly drawn suffix instead (a hit record is a leaf: nothing links to it). Waits while the queue holds hit_queue_capacity
-  /// items. Rethrows an earlier background error.
-  CONSIST_DECL void enqueue(run_record record);
+  /// items. Rethrows an earlier background error. The record is copied (or
+  /// moved) straight into its place in the queue.
+  CONSIST_DECL void enqueue(const run_record& record);
+  CONSIST_DECL void enqueue(run_record&& record);
 
   /// Counts one reuse of run_id at `when` (record_hits = count), through the queue.
   CONSIST_DECL void count_hit(std::string_view run_id, timestamp when);

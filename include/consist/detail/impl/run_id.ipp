@@ -1,6 +1,7 @@
 #pragma once
 // Body of <consist/detail/run_id.hpp>.
 
+#include <consist/detail/process_info.hpp>
 #include <consist/detail/run_id.hpp>
 
 #include <unistd.h>
@@ -14,11 +15,12 @@ inline std::uint64_t random_u64() {
   // Re-seeded after fork(): parent and child must not draw the same ids.
   thread_local pid_t seeded_for = 0;
   thread_local std::mt19937_64 gen;
-  if (seeded_for != ::getpid()) {
+  const pid_t pid = current_pid();
+  if (seeded_for != pid) {
     std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), static_cast<unsigned>(::getpid())};
+    std::seed_seq seq{rd(), rd(), rd(), rd(), static_cast<unsigned>(pid)};
     gen.seed(seq);
-    seeded_for = ::getpid();
+    seeded_for = pid;
   }
   return gen();
 }

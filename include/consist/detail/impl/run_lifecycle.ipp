@@ -74,7 +74,7 @@ cache_lookup look_up(const run_store& store, const resolved_invocation& inv, con
 
 void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec) {
   if (mode == cache_mode::readonly) return;
-  if (record_hits == hit_recording::full) store.enqueue(run_record(rec));
+  if (record_hits == hit_recording::full) store.enqueue(rec);
   else if (record_hits == hit_recording::count) store.count_hit(rec.cache_source, *rec.ended_at);
 }
 

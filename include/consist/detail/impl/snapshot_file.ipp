@@ -4,6 +4,7 @@
 #include <consist/detail/snapshot_file.hpp>
 
 #include <consist/detail/make_dirs.hpp>
+#include <consist/detail/process_info.hpp>
 #include <consist/error.hpp>
 
 #include <fcntl.h>
@@ -29,7 +30,7 @@ inline std::string temporary_name(std::string_view stem) {
   std::string name = ".";
   name += stem;
   name += ".tmp.";
-  name += std::to_string(::getpid());
+  name += std::to_string(current_pid());
   name += '.';
   name += std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
   return name;

@@ -111,7 +111,13 @@ void run_store::commit_runs(std::span<const run_commit> runs) {
   });
 }
 
-void run_store::enqueue(run_record record) {
+void run_store::enqueue(const run_record& record) {
+  env_.require_writable("enqueue a run");
+  detail::validate_record_names(record);
+  queue_->emplace(std::in_place_type<run_record>, record);
+}
+
+void run_store::enqueue(run_record&& record) {
   env_.require_writable("enqueue a run");
   detail::validate_record_names(record);
   queue_->emplace(std::in_place_type<run_record>, std::move(record));
