@@ -2,7 +2,8 @@
 # Compile-time cost of using consist: a translation unit that includes
 # <consist.hpp> and computes the schema hash and the digest of a 20-field
 # config struct, beside one that includes <boost/json.hpp> alone. N runs each
-# (default 5), -O0 -c, the same flags for all; the ratio is of the medians.
+# (default 5), -O0 -c, the same flags for all, timed in CPU seconds (user +
+# system) of the compiler; the ratio is of the medians.
 # Target: ratio < 2.0.
 # The <consist.hpp> unit is measured twice: header-only (the default) and
 # separately compiled (-DCONSIST_SEPARATE_COMPILATION: the headers declare the
@@ -69,13 +70,16 @@ $encode_headers" >"$work/with_consist.cpp"
 config_tu "$encode_headers" >"$work/encode_only.cpp"
 printf '#include <boost/json.hpp>\n' >"$work/json_only.cpp"
 
-compile_s() {  # prints the time of one compile of $1 (further arguments: flags), in seconds
-  local start end unit=$1
+compile_s() {  # prints the CPU time of one compile of $1 (further arguments: flags), in seconds
+  # User + system time of the compiler's processes, not the wall clock: on a
+  # shared machine the wall clock also counts the time other work held the CPU.
+  local unit=$1 times TIMEFORMAT='%3U %3S'
   shift
-  start=$(date +%s%N)
-  "$cxx" -std=c++20 -O0 -I"$root/include" "$@" -c "$unit" -o "$work/out.o"
-  end=$(date +%s%N)
-  awk -v ns="$((end - start))" 'BEGIN { printf "%.3f\n", ns / 1e9 }'
+  if ! times=$({ time "$cxx" -std=c++20 -O0 -I"$root/include" "$@" -c "$unit" -o "$work/out.o" 2>"$work/err"; } 2>&1); then
+    cat "$work/err" >&2
+    return 1
+  fi
+  awk '{ printf "%.3f\n", $1 + $2 }' <<<"$times"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 best() { sort -g | head -n 1; }
