@@ -175,6 +175,10 @@ class run_store {
   detail::spare_files* snapshot_spares() const noexcept { return spares_.get(); }
 
  private:
+  /// enqueue's body: checks the record, then copies or moves it into the queue.
+  template <class Record>
+  void enqueue_record(Record&& record);
+
   struct hit {
     std::string run_id;
     timestamp when;

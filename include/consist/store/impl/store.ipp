@@ -111,17 +111,16 @@ void run_store::commit_runs(std::span<const run_commit> runs) {
   });
 }
 
-void run_store::enqueue(const run_record& record) {
+template <class Record>
+void run_store::enqueue_record(Record&& record) {
   env_.require_writable("enqueue a run");
   detail::validate_record_names(record);
-  queue_->emplace(std::in_place_type<run_record>, record);
+  queue_->emplace(std::in_place_type<run_record>, std::forward<Record>(record));
 }
 
-void run_store::enqueue(run_record&& record) {
-  env_.require_writable("enqueue a run");
-  detail::validate_record_names(record);
-  queue_->emplace(std::in_place_type<run_record>, std::move(record));
-}
+void run_store::enqueue(const run_record& record) { enqueue_record(record); }
+
+void run_store::enqueue(run_record&& record) { enqueue_record(std::move(record)); }
 
 void run_store::count_hit(std::string_view run_id, timestamp when) {
   env_.require_writable("count a hit");
