@@ -71,8 +71,8 @@ TEST_CASE("digest_from_hex refuses wrong lengths and non-hex characters") {
   CHECK_FALSE(consist::digest_from_hex("").has_value());
   CHECK_FALSE(consist::digest_from_hex(std::string(31, 'a')).has_value());
   CHECK_FALSE(consist::digest_from_hex(std::string(33, 'a')).has_value());
-  CHECK_FALSE(consist::digest_from_hex(std::string(31, 'a') + "g").has_value());
-  CHECK_FALSE(consist::digest_from_hex(std::string(31, 'a') + " ").has_value());
+  CHECK_FALSE(consist::digest_from_hex(std::string(31, 'a').append(1, 'g')).has_value());
+  CHECK_FALSE(consist::digest_from_hex(std::string(31, 'a').append(1, ' ')).has_value());
 }
 
 TEST_CASE("buffer_sink appends to the caller's vector") {

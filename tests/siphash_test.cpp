@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -41,7 +42,7 @@ std::string hex_le(std::uint64_t v) {
 
 // Reads "<len> <hex>" lines, skipping comments.
 std::vector<std::pair<std::size_t, std::string>> read_vectors(const std::string& file) {
-  std::ifstream in(std::string(CONSIST_TEST_DATA_DIR) + "/siphash/" + file);
+  std::ifstream in(std::filesystem::path(CONSIST_TEST_DATA_DIR) / "siphash" / file);
   REQUIRE_MESSAGE(in.good(), "missing test data file " << file);
   std::vector<std::pair<std::size_t, std::string>> out;
   std::string line;

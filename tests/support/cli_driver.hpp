@@ -35,8 +35,10 @@ struct cli_result {
   std::string out, err;
 };
 
-inline std::string tool() { return std::string(CONSIST_TEST_PROGRAM_DIR) + "/../tools/consist"; }
-inline std::string store_program() { return std::string(CONSIST_TEST_PROGRAM_DIR) + "/prog_make_cli_store"; }
+inline std::string tool() { return (std::filesystem::path(CONSIST_TEST_PROGRAM_DIR) / "../tools/consist").string(); }
+inline std::string store_program() {
+  return (std::filesystem::path(CONSIST_TEST_PROGRAM_DIR) / "prog_make_cli_store").string();
+}
 
 inline std::string quote(const std::string& s) {
   std::string q = "'";
