@@ -39,21 +39,27 @@ timed() {  # timed NAME COMMAND...: runs it, prints how long it took
   echo "ci_sanitizers: $name took $((SECONDS - start)) s"
 }
 
+build_tested() {  # build_tested DIR CTEST-SELECTION...: builds what the selected tests start
+  local dir=$1
+  shift
+  # The executables the tests start, as build outputs (ninja builds what each
+  # depends on, the helper programs and the tool included). Before the build
+  # ctest names each as one it could not find.
+  local programs
+  mapfile -t programs < <(cd "$dir" && ctest -N -V "$@" 2>&1 |
+    sed -n -e "s|^Could not find executable $dir/\(.*\)\$|\1|p" \
+           -e "s|^[0-9]*: Test command: $dir/\([^ ]*\).*|\1|p" | sort -u)
+  ((${#programs[@]} > 0)) || { echo "ci_sanitizers: no test selected in $dir" >&2; return 1; }
+  cmake --build "$dir" -j "$jobs" --target "${programs[@]}"
+}
+
 asan() {
   local dir=${CONSIST_ASAN_BUILD_DIR:-$root/build-ci-asan}
   local flags="-O1 -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
   configure "$dir" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
     -DCONSIST_BUILD_EXAMPLES=OFF
   local selection=(-E "$not_runtime" -LE "^mpi$")
-  # The executables the selected tests start, as build outputs (ninja builds
-  # what each depends on, the helper programs and the tool included). Before
-  # the build ctest names each as one it could not find.
-  local programs
-  mapfile -t programs < <(cd "$dir" && ctest -N -V "${selection[@]}" 2>&1 |
-    sed -n -e "s|^Could not find executable $dir/\(.*\)\$|\1|p" \
-           -e "s|^[0-9]*: Test command: $dir/\([^ ]*\).*|\1|p" | sort -u)
-  ((${#programs[@]} > 0)) || { echo "ci_sanitizers: no test to build for asan" >&2; return 1; }
-  cmake --build "$dir" -j "$jobs" --target "${programs[@]}"
+  build_tested "$dir" "${selection[@]}"
   (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure --parallel "$jobs" "${selection[@]}")
 }
@@ -62,13 +68,7 @@ tsan() {
   local dir=${CONSIST_TSAN_BUILD_DIR:-$root/build-ci-tsan}
   configure "$dir" -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only -fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
     -DCONSIST_BUILD_EXAMPLES=OFF -DCONSIST_BUILD_TOOLS=OFF
-  local targets=(reliability_concurrency reliability_crash test_store test_lmdb test_tracker test_spans test_trace
-                 test_scenario)
-  local present=()
-  for t in "${targets[@]}"; do
-    if ninja -C "$dir" -t query "$t" >/dev/null 2>&1; then present+=("$t"); fi
-  done
-  cmake --build "$dir" -j "$jobs" --target "${present[@]}"
+  build_tested "$dir" -R "$concurrent"
   (cd "$dir" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
      ctest --output-on-failure --parallel "$jobs" -R "$concurrent")
 }
