@@ -36,6 +36,19 @@ TEST_CASE("a record with every field set round-trips through JSON and text") {
   CHECK(record_to_json(empty).at("explanation").is_null());
 }
 
+TEST_CASE("a record decoded from text owns its JSON members, outliving the parse") {
+  // The text is parsed into a short-lived arena; the record's meta and config
+  // are copied out of it into the default storage.
+  const auto r = fixtures::full_record("run_1", 5);
+  auto back = record_from_text(record_to_text(r), "test");
+  const boost::json::storage_ptr default_storage;
+  CHECK(back.meta.storage().get() == default_storage.get());
+  CHECK(back.config.storage().get() == default_storage.get());
+  back.meta["added"] = "after the parse";  // the arena is gone: this must not touch it
+  CHECK(back.config == r.config);
+  CHECK(back.meta.size() == r.meta.size() + 1);
+}
+
 TEST_CASE("an artifact round-trips, including a time before 1970") {
   const auto a = fixtures::full_artifact("art", "run_1");
   CHECK(artifact_from_text(artifact_to_text(a), "test") == a);

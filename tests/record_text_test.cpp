@@ -55,20 +55,32 @@ TEST_CASE("every byte value in a string is escaped as Boost.JSON escapes it") {
   CHECK(direct(r).find("\\u0001") != std::string::npos);
 }
 
-TEST_CASE("a byte that needs an escape is found at every position of a long string") {
+TEST_CASE("a byte that needs an escape is found at every position, in strings and keys of every length") {
+  // Lengths below, at and above one 8-byte word and two, so that whole words,
+  // the overlapping last word and the padded short string are all checked.
   std::vector<int> bytes = {'"', '\\', 0x7f, 0x80, 0xff, ' ', '!', '#', '[', ']'};
   for (int c = 0; c < 0x20; ++c) bytes.push_back(c);
   for (int c : bytes) {
-    for (std::size_t at = 0; at < 24; ++at) {
-      std::string text(24, 'a');
-      text[at] = static_cast<char>(c);
-      boost::json::value v(text);
-      std::string out;
-      detail::json_writer w(out);
-      w.string(text);
-      CHECK_MESSAGE(out == boost::json::serialize(v), "byte " << c << " at " << at);
+    for (std::size_t len = 1; len <= 24; ++len) {
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string text(len, 'a');
+        text[at] = static_cast<char>(c);
+        std::string out;
+        detail::json_writer w(out);
+        w.begin_object();
+        w.key(text);
+        w.string(text);
+        w.end_object();
+        boost::json::object o;
+        o[text] = text;
+        CHECK_MESSAGE(out == boost::json::serialize(o), "byte " << c << " at " << at << " of " << len);
+      }
     }
   }
+  std::string out;
+  detail::json_writer w(out);
+  w.string("");
+  CHECK(out == "\"\"");
 }
 
 TEST_CASE("numbers: integer extremes and doubles in meta and config") {

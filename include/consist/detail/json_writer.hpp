@@ -56,7 +56,8 @@ class json_writer {
 
  private:
   CONSIST_DECL void separate();
-  CONSIST_DECL void quoted(std::string_view s);
+  /// Writes s as a JSON string, then `suffix` as it is.
+  CONSIST_DECL void quoted(std::string_view s, std::string_view suffix = {});
 
   std::string& out_;
   bool first_ = true;      // nothing written yet in the open container

@@ -44,7 +44,8 @@ CONSIST_DECL boost::json::object identity_to_json(const identity_components& c);
 CONSIST_DECL identity_components identity_from_json(const boost::json::value& v, std::string_view source);
 
 /// Parses JSON text (depth-limited, no comments or trailing commas).
-CONSIST_DECL boost::json::value parse_json_text(std::string_view text, std::string_view source);
+CONSIST_DECL boost::json::value parse_json_text(std::string_view text, std::string_view source,
+                                             boost::json::storage_ptr storage = {});
 
 }  // namespace detail
 

@@ -5,7 +5,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace consist::inline v0::detail {
 
@@ -42,23 +44,73 @@ void json_writer::end_array() {
 
 void json_writer::key(std::string_view k) {
   separate();
-  quoted(k);
-  out_ += ':';
+  quoted(k, ":");
   after_key_ = true;
+}
+
+/// True when a byte of w is a quote, a backslash or a control character: the
+/// bytes JSON escapes. Word-at-a-time: (x - 0x01..) & ~x & 0x80.. is nonzero
+/// exactly when a byte of x is zero, (x - 0x20..) & ~x & 0x80.. when a byte is
+/// below 0x20.
+inline bool json_word_needs_escape(std::uint64_t w) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
+  return (has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')) | control) != 0;
+}
+
+inline bool json_needs_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\'; }
+
+/// How many leading bytes of s JSON writes as they are: whole words while
+/// they are plain, the last partial word as one word too (the string's last 8
+/// bytes, or its few bytes padded with spaces), bytes only from the first word
+/// that needs an escape.
+inline std::size_t json_plain_prefix(std::string_view s) noexcept {
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  std::uint64_t w = 0;
+  bool plain = true;
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    if (json_word_needs_escape(w)) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && i < n) {
+    if (n >= 8) {
+      std::memcpy(&w, s.data() + n - 8, 8);
+    } else {
+      w = 0x2020202020202020ULL;  // spaces, which are never escaped
+      std::memcpy(&w, s.data(), n);
+    }
+    if (!json_word_needs_escape(w)) return n;
+  }
+  while (i < n && !json_needs_escape(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
 }
 
 // Boost.JSON's escapes: the two-letter forms for \b \t \n \f \r, \u00xx
 // (lower-case hex) for the other control characters, \" and \\; every other
-// byte as it is.
-void json_writer::quoted(std::string_view s) {
+// byte as it is. Most text needs no escape: it is appended, quotes and
+// `suffix` included, with one resize.
+void json_writer::quoted(std::string_view s, std::string_view suffix) {
+  std::size_t i = json_plain_prefix(s);
+  if (i == s.size()) {
+    const std::size_t at = out_.size();
+    out_.resize(at + s.size() + 2 + suffix.size());
+    char* d = out_.data() + at;
+    *d++ = '"';
+    d = std::copy(s.begin(), s.end(), d);
+    *d++ = '"';
+    std::copy(suffix.begin(), suffix.end(), d);
+    return;
+  }
   static constexpr char hex[] = "0123456789abcdef";
   out_ += '"';
-  std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(s.data() + run, i - run);
-    run = i + 1;
+  out_.append(s.data(), i);
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i++]);
     switch (c) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;
@@ -72,9 +124,12 @@ void json_writer::quoted(std::string_view s) {
         out_ += hex[c >> 4];
         out_ += hex[c & 15];
     }
+    const std::size_t plain = json_plain_prefix(s.substr(i));
+    out_.append(s.data() + i, plain);
+    i += plain;
   }
-  out_.append(s.data() + run, s.size() - run);
   out_ += '"';
+  out_ += suffix;
 }
 
 void json_writer::string(std::string_view s) {

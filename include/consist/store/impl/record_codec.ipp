@@ -5,9 +5,11 @@
 
 #include <consist/detail/record_text.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstddef>
 #include <utility>
 
 namespace consist::inline v0 {
@@ -183,11 +185,11 @@ inline artifact_link link_from_json(const boost::json::value& v, std::string pat
   return l;
 }
 
-boost::json::value parse_json_text(std::string_view text, std::string_view source) {
+boost::json::value parse_json_text(std::string_view text, std::string_view source, boost::json::storage_ptr storage) {
   boost::json::parse_options opts;
   opts.max_depth = 512;
   boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec, {}, opts);
+  auto v = boost::json::parse(text, ec, std::move(storage), opts);
   if (ec)
     throw integrity_error(std::string(source) + " is not valid JSON: " + ec.message(),
                           "the file was truncated (e.g. a crash while copying), edited by hand, or damaged",
@@ -343,7 +345,12 @@ std::string record_to_text(const run_record& r) {
 }
 
 run_record record_from_text(std::string_view text, std::string_view source) {
-  return record_from_json(detail::parse_json_text(text, source), source);
+  // The parsed document lives only while the record is copied out of it (into
+  // the record's own storage): one arena, released at once, instead of an
+  // allocation and a free per object, array and string of the document.
+  alignas(std::max_align_t) unsigned char first_block[4096];
+  boost::json::monotonic_resource arena(first_block, sizeof first_block);
+  return record_from_json(detail::parse_json_text(text, source, &arena), source);
 }
 
 std::string artifact_to_text(const artifact& a) {
