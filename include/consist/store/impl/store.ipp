@@ -345,7 +345,9 @@ bool run_store::put_run(lmdb::txn& t, const prepared& p, id_use use) {
   t.put(db_.runs, r.id, p.text);
   detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
   for (const auto& [id, text] : p.artifacts) t.put(db_.artifacts, id, text);
-  if (!p.signature) return true;
+  // Without an entry to write, only a run that was in the store can have one
+  // to withdraw: a new run (a cache hit's record, a run that starts) needs no lookup.
+  if (!p.signature || (p.entry_bytes.empty() && !old)) return true;
   const auto key = signature_key(*p.signature);
   const auto current = t.get(db_.signature_index, key);
   if (!p.entry_bytes.empty()) {
