@@ -3,6 +3,8 @@
 // customization point.
 #include <consist/encode/reflect.hpp>
 
+#include <boost/hana/adapt_adt.hpp>
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -58,6 +60,16 @@ enum plain_enum { first = 1 };
 }  // namespace cfg
 
 BOOST_HANA_ADAPT_STRUCT(cfg::adapted, beta, alpha);
+
+namespace cfg {
+struct through_functions {  // reflected through accessor functions, not member pointers
+  double alpha;
+  int beta;
+};
+}  // namespace cfg
+
+BOOST_HANA_ADAPT_ADT(cfg::through_functions, (beta, [](const auto& c) { return c.beta; }),
+                     (alpha, [](const auto& c) { return c.alpha; }));
 
 namespace geo {
 
@@ -297,6 +309,21 @@ TEST_CASE("the canonical bytes of a struct: (name, value) pairs sorted by name")
   CHECK(consist::canonical_bytes(std::optional<int>{}) == cat({{0x30}, le(consist::schema_hash<int>(), 8), {0x00}}));
   CHECK(consist::canonical_bytes(std::vector<std::uint8_t>{7}) ==
         cat({{0x31}, le(consist::schema_hash<std::uint8_t>(), 8), le(1, 8), {0x06, 0x07}}));
+}
+
+TEST_CASE("a struct read through accessor functions encodes as the same fields read through members") {
+  // BOOST_HANA_DEFINE_STRUCT / ADAPT_STRUCT accessors are member pointers,
+  // read off their types; any other hana accessor goes through hana itself.
+  // Both must give the same names, schema and bytes.
+  using general = consist::detail::struct_fields<cfg::through_functions>;
+  using direct = consist::detail::struct_fields<cfg::adapted>;
+  static_assert(!general::plain::value && direct::plain::value);
+  static_assert(general::names == direct::names);
+  static_assert(general::sorted == direct::sorted);
+  static_assert(consist::schema_hash<cfg::through_functions>() == consist::schema_hash<cfg::adapted>());
+  static_assert(std::is_same_v<direct::declared_type<0>, int> && std::is_same_v<direct::declared_type<1>, double>);
+  CHECK(consist::canonical_bytes(cfg::through_functions{0.25, 3}) == consist::canonical_bytes(cfg::adapted{0.25, 3}));
+  CHECK(consist::digest(cfg::through_functions{0.25, 3}) == consist::digest(cfg::demand_ab{0.25, 3}));
 }
 
 TEST_CASE("digest is SipHash-2-4-128 with identity_key over the canonical bytes") {

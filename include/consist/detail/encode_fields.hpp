@@ -9,7 +9,10 @@
 #include <boost/hana/at.hpp>
 #include <boost/hana/define_struct.hpp>
 #include <boost/hana/first.hpp>
+#include <boost/hana/pair.hpp>
 #include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 
 #include <array>
@@ -24,15 +27,77 @@ namespace consist::inline v0::detail {
 template <class T>
 concept reflected_struct = std::is_class_v<T> && boost::hana::Struct<T>::value;
 
+/// The I-th type of a pack, found by overload resolution over one base per
+/// element rather than by recursion (no instantiation per step).
+template <std::size_t I, class T>
+struct pack_slot {
+  using type = T;
+};
+template <class Seq, class... T>
+struct pack_slots;
+template <std::size_t... I, class... T>
+struct pack_slots<std::index_sequence<I...>, T...> : pack_slot<I, T>... {};
+template <std::size_t I, class T>
+pack_slot<I, T> pick_slot(const pack_slot<I, T>&);  // declared only: used in decltype
+template <std::size_t I, class... T>
+using pack_element = typename decltype(pick_slot<I>(std::declval<pack_slots<std::index_sequence_for<T...>, T...>>()))::type;
+
+template <class M>
+struct member_pointer_traits;
+template <class X, class C>
+struct member_pointer_traits<X C::*> {
+  using member = X;  // as declared: a const member stays const
+};
+
+/// An accessor of BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT, a
+/// (hana::string name, member pointer) pair, read off its type: the name and
+/// the member need no instantiation of hana's pair and tuple functions.
+template <class Accessor>
+struct member_accessor {
+  static constexpr bool plain = false;
+};
+template <char... C, class M, M P>
+struct member_accessor<boost::hana::pair<boost::hana::string<C...>, boost::hana::struct_detail::member_ptr<M, P>>> {
+  static constexpr bool plain = true;
+  static constexpr char chars[] = {C..., '\0'};
+  static constexpr std::string_view name{chars, sizeof...(C)};
+  static constexpr M pointer = P;
+  using member = typename member_pointer_traits<M>::member;
+};
+
+/// Whether every accessor of a struct is such a pair; `at<I>` is the I-th.
+template <class Accessors>
+struct plain_accessors {
+  static constexpr bool value = false;
+};
+template <class... A>
+struct plain_accessors<boost::hana::tuple<A...>> {
+  static constexpr bool value = (member_accessor<A>::plain && ...);
+  static constexpr std::size_t size = sizeof...(A);
+  template <std::size_t I>
+  using at = member_accessor<pack_element<I, A...>>;
+};
+
 template <reflected_struct T>
 struct struct_fields {
   // hana::accessors<T>() is a constexpr sequence of (name, accessor) pairs.
-  static constexpr auto accessors = boost::hana::accessors<T>();
+  // Its type says all there is to know about the structs hana's macros
+  // define or adapt, so the sequence itself is only built for other
+  // accessors.
+  using plain = plain_accessors<std::remove_cvref_t<decltype(boost::hana::accessors<T>())>>;
 
-  static constexpr auto names = boost::hana::unpack(accessors, [](const auto&... field) {
-    return std::array<std::string_view, sizeof...(field)>{
-        std::string_view(std::remove_cvref_t<decltype(boost::hana::first(field))>::c_str())...};
-  });
+  static constexpr auto names = [] {
+    if constexpr (plain::value) {
+      return []<std::size_t... I>(std::index_sequence<I...>) {
+        return std::array<std::string_view, sizeof...(I)>{plain::template at<I>::name...};
+      }(std::make_index_sequence<plain::size>{});
+    } else {
+      return boost::hana::unpack(boost::hana::accessors<T>(), [](const auto&... field) {
+        return std::array<std::string_view, sizeof...(field)>{
+            std::string_view(std::remove_cvref_t<decltype(boost::hana::first(field))>::c_str())...};
+      });
+    }
+  }();
   static constexpr std::size_t size = names.size();
 
   /// Field indices in ascending name order.
@@ -46,16 +111,29 @@ struct struct_fields {
 
   template <std::size_t I>
   static constexpr decltype(auto) get(const T& v) {
-    return boost::hana::second(boost::hana::at_c<I>(accessors))(v);
+    if constexpr (plain::value) return (v.*plain::template at<I>::pointer);
+    else return boost::hana::second(boost::hana::at_c<I>(boost::hana::accessors<T>()))(v);
   }
   template <std::size_t I>
   static constexpr decltype(auto) get(T& v) {
-    return boost::hana::second(boost::hana::at_c<I>(accessors))(v);
+    if constexpr (plain::value) return (v.*plain::template at<I>::pointer);
+    else return boost::hana::second(boost::hana::at_c<I>(boost::hana::accessors<T>()))(v);
   }
 
+ private:
+  template <std::size_t I, bool Plain = plain::value>
+  struct declared {
+    using type = std::remove_reference_t<decltype(get<I>(std::declval<T&>()))>;
+  };
+  template <std::size_t I>
+  struct declared<I, true> {
+    using type = typename plain::template at<I>::member;
+  };
+
+ public:
   /// The member's type as declared (a const member stays const).
   template <std::size_t I>
-  using declared_type = std::remove_reference_t<decltype(get<I>(std::declval<T&>()))>;
+  using declared_type = typename declared<I>::type;
   template <std::size_t I>
   using member_type = std::remove_cv_t<declared_type<I>>;
 };
