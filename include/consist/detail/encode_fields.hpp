@@ -52,6 +52,8 @@ struct member_pointer_traits<X C::*> {
 /// An accessor of BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT, a
 /// (hana::string name, member pointer) pair, read off its type: the name and
 /// the member need no instantiation of hana's pair and tuple functions.
+/// member_ptr is hana's own detail type; an accessor of any other shape
+/// (BOOST_HANA_ADAPT_ADT, or a later hana) takes the general path below.
 template <class Accessor>
 struct member_accessor {
   static constexpr bool plain = false;
