@@ -6,6 +6,7 @@
 #include <consist/detail/uuid.hpp>
 #include <consist/store/layout.hpp>
 #include <consist/store/record_codec.hpp>
+#include <consist/store/snapshot.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <doctest/doctest.h>
@@ -38,15 +39,18 @@ TEST_CASE("a record with every field set round-trips through JSON and text") {
 
 TEST_CASE("a record decoded from text owns its JSON members, outliving the parse") {
   // The text is parsed into a short-lived arena; the record's meta and config
-  // are copied out of it into the default storage.
+  // are copied out of it into the default storage, from a stored record and
+  // from a snapshot alike.
   const auto r = fixtures::full_record("run_1", 5);
-  auto back = record_from_text(record_to_text(r), "test");
   const boost::json::storage_ptr default_storage;
-  CHECK(back.meta.storage().get() == default_storage.get());
-  CHECK(back.config.storage().get() == default_storage.get());
-  back.meta["added"] = "after the parse";  // the arena is gone: this must not touch it
-  CHECK(back.config == r.config);
-  CHECK(back.meta.size() == r.meta.size() + 1);
+  for (auto back : {record_from_text(record_to_text(r), "test"),
+                    snapshot_from_text(snapshot_to_text(r, nullptr, {}), "test").record}) {
+    CHECK(back.meta.storage().get() == default_storage.get());
+    CHECK(back.config.storage().get() == default_storage.get());
+    back.meta["added"] = "after the parse";  // the arena is gone: this must not touch it
+    CHECK(back.config == r.config);
+    CHECK(back.meta.size() == r.meta.size() + 1);
+  }
 }
 
 TEST_CASE("an artifact round-trips, including a time before 1970") {

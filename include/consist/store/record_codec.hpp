@@ -20,14 +20,17 @@
 #include <consist/record.hpp>
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace consist::inline v0 {
@@ -46,6 +49,17 @@ CONSIST_DECL identity_components identity_from_json(const boost::json::value& v,
 /// Parses JSON text (depth-limited, no comments or trailing commas).
 CONSIST_DECL boost::json::value parse_json_text(std::string_view text, std::string_view source,
                                              boost::json::storage_ptr storage = {});
+
+/// decode(document) over JSON text parsed into one arena, released when this
+/// returns: one allocation for the document rather than one per object,
+/// array and string. `decode` must copy out whatever it keeps.
+template <class Decode>
+auto decode_json_text(std::string_view text, std::string_view source, Decode&& decode) {
+  alignas(std::max_align_t) unsigned char first_block[4096];
+  boost::json::monotonic_resource arena(first_block, sizeof first_block);
+  const boost::json::value doc = parse_json_text(text, source, &arena);
+  return std::forward<Decode>(decode)(doc);
+}
 
 }  // namespace detail
 

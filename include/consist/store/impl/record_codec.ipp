@@ -5,11 +5,9 @@
 
 #include <consist/detail/record_text.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cstddef>
 #include <utility>
 
 namespace consist::inline v0 {
@@ -345,12 +343,8 @@ std::string record_to_text(const run_record& r) {
 }
 
 run_record record_from_text(std::string_view text, std::string_view source) {
-  // The parsed document lives only while the record is copied out of it (into
-  // the record's own storage): one arena, released at once, instead of an
-  // allocation and a free per object, array and string of the document.
-  alignas(std::max_align_t) unsigned char first_block[4096];
-  boost::json::monotonic_resource arena(first_block, sizeof first_block);
-  return record_from_json(detail::parse_json_text(text, source, &arena), source);
+  return detail::decode_json_text(text, source,
+                                  [&](const boost::json::value& doc) { return record_from_json(doc, source); });
 }
 
 std::string artifact_to_text(const artifact& a) {
@@ -361,7 +355,8 @@ std::string artifact_to_text(const artifact& a) {
 }
 
 artifact artifact_from_text(std::string_view text, std::string_view source) {
-  return artifact_from_json(detail::parse_json_text(text, source), source);
+  return detail::decode_json_text(text, source,
+                                  [&](const boost::json::value& doc) { return artifact_from_json(doc, source); });
 }
 
 }  // namespace consist::inline v0

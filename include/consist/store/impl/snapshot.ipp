@@ -89,8 +89,9 @@ void write_snapshot(const std::filesystem::path& run_dir, const run_record& reco
   detail::write_snapshot_file(snapshot_path(run_dir, record.id), snapshot_to_text(record, entry, artifacts), nullptr);
 }
 
-snapshot snapshot_from_text(std::string_view text, const std::string& source) {
-  const auto doc = detail::parse_json_text(text, source);
+namespace detail {
+
+inline snapshot snapshot_from_document(const boost::json::value& doc, const std::string& source) {
   snapshot s;
   s.record = record_from_json(doc, source, detail::snapshot_keys);
   const auto& obj = doc.get_object();  // record_from_json checked it is an object
@@ -104,6 +105,13 @@ snapshot snapshot_from_text(std::string_view text, const std::string& source) {
   for (std::size_t i = 0; i < arts->get_array().size(); ++i)
     s.artifacts.push_back(artifact_from_json(arts->get_array()[i], source, "artifacts[" + std::to_string(i) + "]"));
   return s;
+}
+
+}  // namespace detail
+
+snapshot snapshot_from_text(std::string_view text, const std::string& source) {
+  return detail::decode_json_text(
+      text, source, [&](const boost::json::value& doc) { return detail::snapshot_from_document(doc, source); });
 }
 
 snapshot read_snapshot_full(const std::filesystem::path& file) {
