@@ -2,7 +2,7 @@
 //  (a) find_cached          vs mdb_txn_begin(RDONLY) + mdb_get + abort of a same-sized value, at 1e3 and 1e5 entries
 //      (and the overload that reuses the caller's cache_entry)
 //  (b) commit_run (sync)    vs one durable mdb_put + commit of the record's bytes
-//      begin_run + commit_run (what a miss costs the store) vs the same
+//      start_run + commit_run (what a miss costs the store) vs the same
 //  (c) commit_run (nosync)  vs one MDB_NOSYNC put + commit
 //  (d) enqueue + flush      vs one durable transaction putting the same records, per record
 // Each pair runs alternately in one benchmark; ratios (ours / raw) are
@@ -150,10 +150,10 @@ BENCHMARK(find_cached_reuse_vs_raw_get)->Arg(1000)->Arg(100000);
 
 // ---- (b), (c) one commit per run --------------------------------------------
 
-template <durability D, bool WithBegin>
+template <durability D, bool WithStart>
 void commit_vs_raw(benchmark::State& state) {
   const bool nosync = D == durability::nosync;
-  const std::string name = std::string(nosync ? "nosync" : "sync") + (WithBegin ? "_begin" : "");
+  const std::string name = std::string(nosync ? "nosync" : "sync") + (WithStart ? "_start" : "");
   auto store = make_store("commit_" + name, D);
   raw_env raw("raw_commit_" + name, nosync);
   static std::uint64_t i = 0;  // repetitions reopen the same store: new ids every time
@@ -169,9 +169,9 @@ void commit_vs_raw(benchmark::State& state) {
         text = record_to_text(r);
       },
       [&] {
-        if constexpr (WithBegin) {
+        if constexpr (WithStart) {
           r.status = run_status::running;
-          store->begin_run(r);
+          store->start_run(r);
           r.status = run_status::completed;
         }
         store->commit_run(r, &e, {});
@@ -179,10 +179,10 @@ void commit_vs_raw(benchmark::State& state) {
       [&] { raw.commit_one(r.id, text); });
 }
 void commit_run_sync(benchmark::State& s) { commit_vs_raw<durability::sync, false>(s); }
-void begin_and_commit_run_sync(benchmark::State& s) { commit_vs_raw<durability::sync, true>(s); }
+void start_and_commit_run_sync(benchmark::State& s) { commit_vs_raw<durability::sync, true>(s); }
 void commit_run_nosync(benchmark::State& s) { commit_vs_raw<durability::nosync, false>(s); }
 BENCHMARK(commit_run_sync)->Iterations(400);
-BENCHMARK(begin_and_commit_run_sync)->Iterations(400);
+BENCHMARK(start_and_commit_run_sync)->Iterations(400);
 BENCHMARK(commit_run_nosync)->Iterations(20000);
 
 // ---- (d) group commit ----------------------------------------------------------

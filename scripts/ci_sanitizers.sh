@@ -21,7 +21,7 @@ stages=("$@")
 # header_only.two_units checks a link; the header-only form runs under ASan in
 # the reliability tests.
 not_runtime='^(compile_fail|header|header_only|header_separate|consumer|docs|code_identity|spans)\.|^reliability\.capacity$'
-concurrent='^(reliability\.(concurrency|crash)|unit\.(store|lmdb|tracker|spans|trace|scenario))$'
+concurrent='^(reliability\.(concurrency|crash)|unit\.(store|start_run|lmdb|tracker|spans|trace|scenario))$'
 
 configure() {  # configure DIR EXTRA-CMAKE-ARGS...
   local dir=$1

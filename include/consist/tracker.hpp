@@ -64,7 +64,7 @@ class tracker {
   tracker(const tracker&) = delete;
   tracker& operator=(const tracker&) = delete;
 
-  /// Writes the queued cache-hit records, then leaves the active stack.
+  /// Writes the queued records (running runs, cache hits), then leaves the active stack.
   CONSIST_DECL ~tracker();
 
   /// Runs fn as a tracked, cached step. See consist::run.
@@ -90,7 +90,7 @@ class tracker {
   /// Runs matching every filter of q, newest first (see run_store::find_runs).
   std::vector<run_record> find_runs(const run_query& q) const { return store_->find_runs(q); }
 
-  /// Returns once every queued cache-hit record is committed; rethrows a
+  /// Returns once every queued record (running run, cache hit) is committed; rethrows a
   /// background write error.
   void flush() { store_->flush(); }
 

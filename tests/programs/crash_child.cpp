@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
   consist::tracker t(consist::tracker_config{.store = argv[1], .run_dir = argv[2], .code_version = "crash-test"});
   const long salt = ::getpid();
   auto step = [](const crash_config& c, consist::run_context& ctx) {
-    std::this_thread::sleep_for(std::chrono::microseconds(500));  // widens the window a kill lands in
+    // Widens the window a kill lands in, and outlasts the background writer's
+    // linger (~2 ms), so most kills find the step's `running` record written.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (c.index % 3 == 0) std::ofstream(ctx.output_path("table.csv")) << "index," << c.index << "\n";
     return c.index * 2;
   };

@@ -1,7 +1,8 @@
 // Crash injection: a child runs steps in a loop and is killed with SIGKILL at
 // random moments, many times against one store. After every kill the store
 // opens, every run the child reported is there, complete and decodable with
-// its artifacts and snapshot, and a run cut short is left `running`.
+// its artifacts and snapshot, and a run cut short is left `running` (unless
+// cut within the writer's first ~2 ms: its running record is queued then).
 #include "processes.hpp"
 
 #include <consist/store/snapshot.hpp>

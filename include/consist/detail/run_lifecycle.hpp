@@ -185,13 +185,20 @@ class run_spans {
   std::optional<span_collection> collection_;
 };
 
+/// How an executing_run records that it started: through the background
+/// writer (run_store::start_run, the caller does not wait; a run that ends
+/// within the writer's linger leaves only its final record), or written now
+/// (begin_run: a scenario header, whose steps name it as their parent).
+enum class run_start : std::uint8_t { queued, now };
+
 /// A run that executes (a miss). The constructor explains the miss, links the
-/// inputs and writes the `running` record; complete() or fail() ends it with
-/// one commit and a snapshot (nothing is written in cache_mode::readonly).
+/// inputs and records the `running` record (see run_start); complete() or
+/// fail() ends it with one commit and a snapshot (nothing is written in
+/// cache_mode::readonly).
 class executing_run {
  public:
   CONSIST_DECL executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv,
-                             run_record rec, std::string_view why);
+                             run_record rec, std::string_view why, run_start start = run_start::queued);
 
   run_record& record() noexcept { return rec_; }
   const run_record& record() const noexcept { return rec_; }
@@ -200,8 +207,8 @@ class executing_run {
   // A generated id is "<name>_<8 random hex>": two runs can draw the same one,
   // and the store refuses to reuse it, so draw again. A given id (run_id{...})
   // or a scenario step id is deterministic: a clash there is the caller's
-  // error and begin_run reports it.
-  CONSIST_DECL void begin(const resolved_invocation& inv);
+  // error and start_run (begin_run) reports it.
+  CONSIST_DECL void begin(const resolved_invocation& inv, run_start start);
 
   std::filesystem::path output_dir() const { return output_dir_of(run_dir_, rec_.model_name, rec_.id); }
 

@@ -197,7 +197,7 @@ class group_commit {
       std::rethrow_exception(e);
     } catch (const consist::error& x) {
       throw store_error("the background writer could not commit " + std::to_string(lost) +
-                            " queued cache-hit record(s): " + x.problem(),
+                            " queued record(s): " + x.problem(),
                         x.likely_cause(), x.suggested_fix());
     }
   }
@@ -206,10 +206,10 @@ class group_commit {
     try {
       std::rethrow_exception(error_);
     } catch (const std::exception& x) {
-      std::fprintf(stderr, "consist: %llu queued cache-hit record(s) were not committed:\n%s\n",
+      std::fprintf(stderr, "consist: %llu queued record(s) were not committed:\n%s\n",
                    static_cast<unsigned long long>(lost_), x.what());
     } catch (...) {
-      std::fprintf(stderr, "consist: %llu queued cache-hit record(s) were not committed\n",
+      std::fprintf(stderr, "consist: %llu queued record(s) were not committed\n",
                    static_cast<unsigned long long>(lost_));
     }
   }

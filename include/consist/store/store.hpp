@@ -4,9 +4,10 @@
 // (run_store::open shares the instance) and use it from any thread; several
 // processes may use one store at a time (LMDB serialises their writers).
 //
-// Writes: begin_run (not fsynced: see there), commit_run (one transaction,
-// durable per store_options::durability), and the group-commit queue for
-// cache-hit records and hit counters (enqueue / count_hit / flush).
+// Writes: begin_run and start_run (not fsynced: see there), commit_run (one
+// transaction, durable per store_options::durability), and the group-commit
+// queue for running records, cache-hit records and hit counters (start_run /
+// enqueue / count_hit / flush).
 // Reads: find_cached (the hot path of a hit) and queries over the indexes.
 
 #include <consist/detail/config.hpp>
@@ -109,13 +110,30 @@ class run_store {
   /// processes that draw one id cannot overwrite each other's record.
   CONSIST_DECL bool try_begin_run(const run_record& record);
 
+  /// begin_run through the background writer: the caller does not wait for a
+  /// write. The writer commits the `running` record with its next batch (after
+  /// lingering about 2 ms for more items), not fsynced either, as begin_run.
+  /// A commit_run of the run before then withdraws it, so a step that ends
+  /// that quickly leaves only its final record and its commit carries no
+  /// pages of a record it replaces. The id is checked now: false (nothing
+  /// queued) when it names a run in the store or one started here and not
+  /// yet committed. (Should another process store a run under the id
+  /// meanwhile, the commit_run is refused as for begin_run.)
+  CONSIST_DECL bool try_start_run(const run_record& record);
+
+  /// try_start_run, with a taken id a usage_error.
+  void start_run(const run_record& record) {
+    if (!try_start_run(record)) id_taken(record.id);
+  }
+
   /// Commits a run in one write transaction: the record, its links (both
   /// directions), the artifacts, children, tags and model_time entries, and,
   /// when the run completed and `entry` is given, its signature index entry
   /// (the newest completed run of a signature wins). Durable per durability
   /// when it returns. It replaces a stored record only of the same run (same
-  /// started_at, pid and host: the one begin_run wrote); a record of another
-  /// run under that id is a usage_error, and nothing is written.
+  /// started_at, pid and host: the one begin_run or start_run wrote); a
+  /// record of another run under that id is a usage_error, and nothing is
+  /// written. A start_run record of the run still queued is withdrawn.
   CONSIST_DECL void commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts);
 
   /// Commits many runs in one write transaction (imports, rebuilds).
@@ -183,7 +201,18 @@ class run_store {
     std::string run_id;
     timestamp when;
   };
-  using queued = std::variant<run_record, hit>;
+  /// A running record queued by start_run.
+  struct started {
+    run_record record;
+  };
+  using queued = std::variant<run_record, hit, started>;
+
+  /// Where a start_run record is: queued, or taken by the writer's current
+  /// batch (then it is written, or skipped when its run committed first).
+  enum class start_state : std::uint8_t { queued, writing };
+
+  /// Withdraws the queued start_run record of `id`, if any (commit_run).
+  CONSIST_DECL void withdraw_start(const std::string& id);
 
   /// A run serialised outside the write transaction, so the writer lock is
   /// held only for the puts (and a retry after growth reuses the bytes).
@@ -268,6 +297,10 @@ class run_store {
 
   CONSIST_DECL void write_queued(std::vector<queued>& batch);
 
+  /// write_queued's cache-hit records (a taken id is drawn again) and hit counters.
+  CONSIST_DECL void write_hit_records(lmdb::txn& t, std::vector<prepared>& runs,
+                                      const std::map<std::string, std::pair<std::uint64_t, timestamp>>& hits);
+
   CONSIST_DECL void open_or_create();
 
   CONSIST_DECL void open_existing();
@@ -278,6 +311,8 @@ class run_store {
   std::string namespace_uuid_;
   std::atomic<std::uint64_t> deferred_mark_{0};  // durable_commits() just after the last deferred commit
   mutable detail::record_cache recent_{512};     // records written or parsed lately, see parsed()
+  std::mutex starts_m_;
+  std::map<std::string, start_state, std::less<>> starts_;  // start_run records not yet written or withdrawn
   std::unique_ptr<detail::spare_files> spares_;  // null when read-only
   std::unique_ptr<detail::group_commit<queued>> queue_;  // last: drained and joined first
 };

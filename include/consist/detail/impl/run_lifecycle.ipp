@@ -123,7 +123,7 @@ void run_spans::take_into_nothrow(run_record& rec) noexcept {
 }
 
 executing_run::executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv,
-                             run_record rec, std::string_view why)
+                             run_record rec, std::string_view why, run_start start)
     : store_(&store),
       run_dir_(std::move(run_dir)),
       writes_(inv.mode != cache_mode::readonly),
@@ -134,13 +134,14 @@ executing_run::executing_run(run_store& store, std::filesystem::path run_dir, co
     if (in.upstream) link_input(in.key, *in.upstream, false);
     else link_input(in.key, input_file_artifact(store, in.key, in.path, run_dir_, *in.file, rec_.started_at), true);
   }
-  if (writes_) begin(inv);
+  if (writes_) begin(inv, start);
 }
 
-void executing_run::begin(const resolved_invocation& inv) {
+void executing_run::begin(const resolved_invocation& inv, run_start start) {
+  const auto try_start = [&] { return start == run_start::now ? store_->try_begin_run(rec_) : store_->try_start_run(rec_); };
   const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
-  if (!generated) return store_->begin_run(rec_);
-  while (!store_->try_begin_run(rec_)) {
+  if (!generated) return start == run_start::now ? store_->begin_run(rec_) : store_->start_run(rec_);
+  while (!try_start()) {
     rec_.id = make_run_id(inv.name);
     for (auto& l : rec_.links) l.run_id = rec_.id;
   }

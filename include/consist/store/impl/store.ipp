@@ -85,10 +85,41 @@ bool run_store::try_begin_run(const run_record& record) {
   return written;
 }
 
+bool run_store::try_start_run(const run_record& record) {
+  if (record.status != run_status::running)
+    throw usage_error("start_run got run '" + record.id + "' with status " + to_string(record.status),
+                      "start_run records a run that starts", "pass status running, or use commit_run");
+  env_.require_writable("start a run");
+  detail::validate_record_names(record);  // here, not on the writer: the caller hears of a bad name
+  const auto stored = [&] { return env_.read([&](const lmdb::txn& t) { return t.get(db_.runs, record.id).has_value(); }); };
+  {
+    std::lock_guard lock(starts_m_);
+    if (starts_.contains(record.id)) return false;
+  }
+  if (stored()) return false;
+  {
+    std::lock_guard lock(starts_m_);
+    if (!starts_.emplace(record.id, start_state::queued).second) return false;
+  }
+  try {
+    queue_->emplace(std::in_place_type<started>, started{record});
+  } catch (...) {
+    withdraw_start(record.id);
+    throw;
+  }
+  return true;
+}
+
+void run_store::withdraw_start(const std::string& id) {
+  std::lock_guard lock(starts_m_);
+  if (const auto it = starts_.find(id); it != starts_.end() && it->second == start_state::queued) starts_.erase(it);
+}
+
 void run_store::commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
   env_.require_writable("commit a run");
   auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
                     std::vector<artifact>(artifacts.begin(), artifacts.end())});
+  withdraw_start(record.id);
   env_.write([&](lmdb::txn& t) {
     if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
   });
@@ -366,35 +397,77 @@ std::string run_store::redrawn_id(const std::string& id) {
 }
 
 void run_store::write_queued(std::vector<queued>& batch) {
-  std::vector<prepared> runs;
+  std::vector<prepared> runs, starts;
+  std::vector<std::string> taken;  // ids of the start_run records this batch writes
   std::map<std::string, std::pair<std::uint64_t, timestamp>> hits;
+  // However the transaction ends, the starts taken are no longer pending.
+  struct release {
+    run_store& s;
+    const std::vector<std::string>& ids;
+    ~release() {
+      std::lock_guard lock(s.starts_m_);
+      for (const auto& id : ids) s.starts_.erase(id);
+    }
+  } released{*this, taken};
+  std::vector<run_record*> to_start;
+  {
+    std::lock_guard lock(starts_m_);
+    for (auto& item : batch)
+      if (auto* s = std::get_if<started>(&item)) {
+        const auto it = starts_.find(s->record.id);
+        if (it == starts_.end()) continue;  // withdrawn: its run was committed first
+        it->second = start_state::writing;
+        taken.push_back(s->record.id);
+        to_start.push_back(&s->record);
+      }
+  }
+  for (auto* r : to_start) starts.push_back(prepare({std::move(*r), std::nullopt, {}}));
   for (auto& item : batch) {
     if (auto* r = std::get_if<run_record>(&item)) {
       runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
-    } else {
-      auto& h = std::get<hit>(item);
-      auto& [count, last] = hits[h.run_id];
+    } else if (auto* h = std::get_if<hit>(&item)) {
+      auto& [count, last] = hits[h->run_id];
       ++count;
-      last = std::max(last, h.when);
+      last = std::max(last, h->when);
     }
   }
-  env_.write([&](lmdb::txn& t) {
-    for (auto& p : runs)
-      while (!put_run(t, p, id_use::same_run)) {
-        run_record moved = p.record;
-        moved.id = redrawn_id(moved.id);
-        p = prepare({std::move(moved), std::nullopt, {}});
-      }
-    for (const auto& [id, counted] : hits) {
-      auto [count, last] = counted;
-      if (const auto v = t.get(db_.hit_counters, id)) {
-        const auto [before, last_before] = layout::decode_hit_counter(*v, id);
-        count += before;
-        last = std::max(last, last_before);
-      }
-      t.put(db_.hit_counters, id, layout::encode_hit_counter(count, last));
+  if (runs.empty() && hits.empty() && starts.empty()) return;
+  // Running records alone are written as begin_run writes them: not fsynced
+  // now, but soon by the syncer (unless a durable commit comes first).
+  const bool deferred = runs.empty() && hits.empty();
+  const bool wrote_start = env_.write(
+      [&](lmdb::txn& t) {
+        bool any = false;
+        // false: the run was committed first, or another process holds the
+        // id (then its commit_run is refused): nothing to write either way.
+        for (const auto& p : starts) any = put_run(t, p, id_use::new_run) || any;
+        write_hit_records(t, runs, hits);
+        return any;
+      },
+      deferred ? lmdb::commit_sync::deferred : lmdb::commit_sync::per_env);
+  if (deferred && wrote_start && options_.durability == durability::sync) {
+    deferred_mark_ = env_.durable_commits();
+    queue_->request_sync();
+  }
+}
+
+void run_store::write_hit_records(lmdb::txn& t, std::vector<prepared>& runs,
+                                  const std::map<std::string, std::pair<std::uint64_t, timestamp>>& hits) {
+  for (auto& p : runs)
+    while (!put_run(t, p, id_use::same_run)) {
+      run_record moved = p.record;
+      moved.id = redrawn_id(moved.id);
+      p = prepare({std::move(moved), std::nullopt, {}});
     }
-  });
+  for (const auto& [id, counted] : hits) {
+    auto [count, last] = counted;
+    if (const auto v = t.get(db_.hit_counters, id)) {
+      const auto [before, last_before] = layout::decode_hit_counter(*v, id);
+      count += before;
+      last = std::max(last, last_before);
+    }
+    t.put(db_.hit_counters, id, layout::encode_hit_counter(count, last));
+  }
 }
 
 void run_store::open_or_create() {
