@@ -19,6 +19,9 @@ namespace consist::inline v0::detail {
 struct store_dbis {
   lmdb::dbi runs, signature_index, artifacts, run_artifacts, artifact_runs, children, tags, model_time,
       hit_counters, meta;
+  // signature_index is the main database (format 2), or a format-1 store's
+  // named one: layout::signature_key makes the keys of each.
+  bool signatures_in_main = true;
 };
 
 struct run_index_entries {

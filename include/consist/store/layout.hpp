@@ -4,9 +4,9 @@
 // mdb_dump and Python's lmdb module can read it.
 //
 //   database         key                                       value
-//   runs             run_id                                    run record, JSON text (record_codec.hpp)
-//   signature_index  16 raw signature bytes                    cache entry of the NEWEST completed run
+//   (main)           \0 + 16 raw signature bytes               cache entry of the NEWEST completed run
 //                                                              with that signature (binary, below)
+//   runs             run_id                                    run record, JSON text (record_codec.hpp)
 //   artifacts        artifact_id                               artifact, JSON text
 //   run_artifacts    run_id \0 dir \0 key                      artifact_id
 //   artifact_runs    artifact_id \0 dir \0 run_id              key
@@ -18,6 +18,15 @@
 //                    "format_version"                          decimal text
 //                    "namespace_uuid"                          UUID text, drawn once at creation
 //                    "created_at"                              ISO-8601 UTC
+//
+// The signature index, which every cache hit reads, lives in LMDB's unnamed
+// main database beside the names of the others: a read of a named database
+// first looks its name up in the main one (LMDB refreshes a named database's
+// root in every read transaction), so there a hit searches one B-tree, not
+// two. The \0 sets its keys apart from those names (which hold no NUL; tools
+// that list the named databases, like `mdb_stat -a`, skip keys with a NUL).
+// Stores of format 1 keep the index in a named database, signature_index,
+// keyed by the 16 bytes alone; consist reads and writes them as they are.
 //
 // dir is one byte, 'i' (input) or 'o' (output). time is created_at in ns
 // since the Unix epoch with the sign bit flipped, big-endian, so the keys of
@@ -39,6 +48,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,14 +76,16 @@ struct cache_entry {
 
 namespace consist::inline v0::layout {
 
-inline constexpr std::uint32_t format_version = 1;
+/// The format this build writes (2: the signature index in the main
+/// database); it also reads and writes format 1.
+inline constexpr std::uint32_t format_version = 2;
 inline constexpr std::string_view application = "consist";
 inline constexpr std::size_t max_name_bytes = 250;
 inline constexpr std::uint8_t cache_entry_format = 1;
 
 namespace db {
 inline constexpr const char* runs = "runs";
-inline constexpr const char* signature_index = "signature_index";
+inline constexpr const char* signature_index = "signature_index";  // format 1 only
 inline constexpr const char* artifacts = "artifacts";
 inline constexpr const char* run_artifacts = "run_artifacts";
 inline constexpr const char* artifact_runs = "artifact_runs";
@@ -84,9 +96,27 @@ inline constexpr const char* hit_counters = "hit_counters";
 inline constexpr const char* meta = "meta";
 }  // namespace db
 
-inline constexpr std::array<const char*, 10> all_databases{
-    db::runs,     db::signature_index, db::artifacts, db::run_artifacts, db::artifact_runs,
-    db::children, db::tags,            db::model_time, db::hit_counters, db::meta};
+/// The named databases of a store (a format-1 store also has signature_index).
+inline constexpr std::array<const char*, 9> all_databases{db::runs,     db::artifacts, db::run_artifacts,
+                                                          db::artifact_runs, db::children,  db::tags,
+                                                          db::model_time,    db::hit_counters, db::meta};
+
+/// The key of a signature's cache entry: \0 and the 16 bytes in the main
+/// database, or (format 1) the 16 bytes alone in signature_index.
+class signature_key {
+ public:
+  signature_key(const signature_digest& s, bool in_main_db) noexcept : size_(in_main_db ? 17 : 16) {
+    std::memcpy(bytes_.data() + 1, s.data(), s.size());
+  }
+  operator std::string_view() const noexcept { return {bytes_.data() + (bytes_.size() - size_), size_}; }
+
+  /// Whether `key`, read from the main database, is a signature's.
+  static bool in_main_db(std::string_view key) noexcept { return key.size() == 17 && key[0] == '\0'; }
+
+ private:
+  std::array<char, 17> bytes_{};
+  std::size_t size_;
+};
 
 /// Rejects a name that cannot be a key component (usage_error naming `what`).
 /// A run id also names its snapshot file, so it may not contain '/' or be "." or "..".

@@ -235,8 +235,8 @@ class run_store {
 
   CONSIST_DECL void require_same_options(const store_options& o) const;
 
-  static std::string_view signature_key(const signature_digest& s) noexcept {
-    return {reinterpret_cast<const char*>(s.data()), s.size()};
+  layout::signature_key signature_key(const signature_digest& s) const noexcept {
+    return {s, db_.signatures_in_main};
   }
   CONSIST_DECL std::string record_source(std::string_view id) const;
   [[noreturn]] CONSIST_DECL void dangling_index(std::string_view what) const;
