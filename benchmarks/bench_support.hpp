@@ -121,6 +121,7 @@ class ratio_reporter : public benchmark::ConsoleReporter {
     consist_bench::ratio_reporter reporter;                          \
     benchmark::RunSpecifiedBenchmarks(&reporter);                    \
     benchmark::Shutdown();                                           \
-    std::filesystem::remove_all(consist_bench::bench_root());        \
+    if (!std::getenv("CONSIST_BENCH_KEEP_SCRATCH"))                  \
+      std::filesystem::remove_all(consist_bench::bench_root());      \
     return 0;                                                        \
   }

@@ -42,6 +42,10 @@ echo "report: built in ${build_s} s"
 # ---- 2. measure ------------------------------------------------------------------
 rm -rf "$out"
 mkdir -p "$out"
+# The programs' stores stay until the end (see the template: deleting them
+# between programs would slow the next one's file operations).
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/consist_report.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 "$python" "$root/benchmarks/report/generate.py" machine "$out/machine.json"
 measure_started=$(date +%s)
 steps=()
@@ -53,7 +57,7 @@ run_program() {
   local t0
   t0=$(date +%s)
   printf 'report: %-12s %d repetitions ... ' "$name" "$reps"
-  if "$build/benchmarks/${name}_bench" --benchmark_repetitions="$reps" \
+  if TMPDIR=$scratch CONSIST_BENCH_KEEP_SCRATCH=1 "$build/benchmarks/${name}_bench" --benchmark_repetitions="$reps" \
       --benchmark_display_aggregates_only=true \
       --benchmark_out="$out/$name.json" --benchmark_out_format=json "$@" >"$out/$name.log" 2>&1; then
     echo "$(elapsed "$t0") s"
