@@ -48,7 +48,8 @@ index_census census(const std::filesystem::path& dir) {
     t.with_cursor(t.main_db(), [&](lmdb::cursor& cur) {
       for (auto e = cur.first(); e; e = cur.next()) c.in_main += layout::signature_key::in_main_db(e->first);
     });
-    if (const auto named = t.open_dbi(layout::db::signature_index, false)) c.named = static_cast<long>(t.entries(*named));
+    if (const auto named = t.open_dbi(layout::db::signature_index, false))
+      c.named = static_cast<long>(t.entries(*named));
     c.format = std::string(t.get(*t.open_dbi(layout::db::meta, false), "format_version").value_or(""));
   });
   return c;

@@ -15,7 +15,8 @@ scenario_context::scenario_context(tracker& t, resolved_invocation inv, run_reco
       required_(std::move(required)),
       state_(std::make_shared<detail::scenario_state>(base.id, inv_.name)),
       spans_(t.config().tracing),
-      header_(t.store(), t.run_dir(), inv_, std::move(base), "a scenario header always executes", detail::run_start::now),
+      header_(t.store(), t.run_dir(), inv_, std::move(base), "a scenario header always executes",
+              detail::run_start::now),
       exceptions_at_start_(std::uncaught_exceptions()) {}
 
 scenario_context::~scenario_context() {

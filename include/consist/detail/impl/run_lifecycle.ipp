@@ -138,7 +138,9 @@ executing_run::executing_run(run_store& store, std::filesystem::path run_dir, co
 }
 
 void executing_run::begin(const resolved_invocation& inv, run_start start) {
-  const auto try_start = [&] { return start == run_start::now ? store_->try_begin_run(rec_) : store_->try_start_run(rec_); };
+  const auto try_start = [&] {
+    return start == run_start::now ? store_->try_begin_run(rec_) : store_->try_start_run(rec_);
+  };
   const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
   if (!generated) return start == run_start::now ? store_->begin_run(rec_) : store_->start_run(rec_);
   while (!try_start()) {

@@ -91,12 +91,11 @@ bool run_store::try_start_run(const run_record& record) {
                       "start_run records a run that starts", "pass status running, or use commit_run");
   env_.require_writable("start a run");
   detail::validate_record_names(record);  // here, not on the writer: the caller hears of a bad name
-  const auto stored = [&] { return env_.read([&](const lmdb::txn& t) { return t.get(db_.runs, record.id).has_value(); }); };
   {
     std::lock_guard lock(starts_m_);
     if (starts_.contains(record.id)) return false;
   }
-  if (stored()) return false;
+  if (env_.read([&](const lmdb::txn& t) { return t.get(db_.runs, record.id).has_value(); })) return false;
   {
     std::lock_guard lock(starts_m_);
     if (!starts_.emplace(record.id, start_state::queued).second) return false;
