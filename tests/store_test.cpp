@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <string>
@@ -320,6 +321,27 @@ TEST_CASE("group commit: concurrent producers lose nothing and keep their order,
   }
   REQUIRE(written.size() == 1500);
   for (std::size_t i = 0; i < written.size(); ++i) CHECK(written[i] == item{9, static_cast<int>(i)});
+}
+
+TEST_CASE("group commit: a flush returns after the sync its batch asked for") {
+  // The store's writer commits running records without a sync and asks for
+  // one: a flush must not return before it.
+  std::atomic<int> asked{0}, synced{0};
+  detail::group_commit<int>* queue = nullptr;
+  detail::group_commit<int> q(
+      16, 4,
+      [&](std::vector<int>&) {
+        ++asked;
+        queue->request_sync();
+      },
+      [&] { synced = asked.load(); });
+  queue = &q;
+  for (int round = 1; round <= 3; ++round) {
+    q.emplace(round);
+    q.flush();
+    CHECK(synced == asked);
+  }
+  CHECK(asked == 3);
 }
 
 TEST_CASE("a background write error is rethrown by the next flush, once") {

@@ -165,19 +165,29 @@ class group_commit {
                          [&] { return queued_locked() >= max_batch_ || flushers_ > 0 || stopping_; });
       take_batch_locked(batch);
       const std::size_t taken = batch.size();  // counted before the writer may empty the vector
-      const bool do_sync = sync_due();
-      const std::uint64_t sync_target = sync_requests_;
       lock.unlock();
       space_.notify_all();
       std::exception_ptr failure;
       try {
         if (!batch.empty()) write_(batch);
-        if (do_sync) sync_();
       } catch (...) {
         failure = std::current_exception();
       }
       batch.clear();  // destroyed here, outside the lock; the capacity stays
       lock.lock();
+      // Decided after the write, which may itself have deferred its commit and
+      // asked for a sync: a flush waiting for that batch then gets it too.
+      const bool do_sync = sync_due();
+      const std::uint64_t sync_target = sync_requests_;
+      if (do_sync) {
+        lock.unlock();
+        try {
+          sync_();
+        } catch (...) {
+          if (!failure) failure = std::current_exception();
+        }
+        lock.lock();
+      }
       if (failure) {
         if (!error_) error_ = failure;
         lost_ += taken;
