@@ -91,11 +91,17 @@ class byte_reader {
   [[gnu::always_inline]] std::string_view take(std::size_t n) {
     if (n > rest_.size()) [[unlikely]]
       fail("is truncated");
-    const auto out = rest_.substr(0, n);
+    const std::string_view out(rest_.data(), n);  // checked above: no substr and its own check
     rest_.remove_prefix(n);
     return out;
   }
   std::uint64_t varint() {
+    // One byte holds every length below 128 (most of them): no loop for it.
+    if (!rest_.empty() && static_cast<unsigned char>(rest_[0]) < 0x80) {
+      const auto b = static_cast<unsigned char>(rest_[0]);
+      rest_.remove_prefix(1);
+      return b;
+    }
     std::uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
       const auto b = static_cast<unsigned char>(take(1)[0]);
