@@ -56,8 +56,17 @@ def paired_rate(stem, name, side, nbytes):
 
 
 def compile_median(compiler, unit):
-    index = {"with_consist": 0, "json_only": 1, "encode_only": 2, "with_consist_separate": 5}[unit]
+    index = {"with_consist": 0, "json_only": 1, "encode_only": 2, "with_consist_separate": 5,
+             "with_consist_separate_pch": 6, "pch_build": 7}[unit]
     return lambda r: r.compile_time(compiler)[index] * 1e9
+
+
+def compile_rows(key, label, unit):
+    """One detail row per compiler: `unit` of compile_time.sh beside <boost/json.hpp> alone."""
+    return [Row(f"{key}_{compiler}", f"{label} ({cxx})", command, "time", compile_median(compiler, unit),
+                compile_median(compiler, "json_only"), "`<boost/json.hpp>` alone")
+            for compiler, cxx, command in (("gcc", "g++", "`benchmarks/compile_time.sh`"),
+                                           ("clang", "clang++", "`CXX=clang++ benchmarks/compile_time.sh`"))]
 
 
 RUN = "`run_bench`"
@@ -143,6 +152,9 @@ DETAILS = [
     Row("compile_encode_clang", "compile time, encoding headers only (clang++)", "`benchmarks/compile_time.sh`",
         "time", compile_median("clang", "encode_only"), compile_median("clang", "json_only"),
         "`<boost/json.hpp>` alone"),
+    *compile_rows("compile_pch", "compile time, separately compiled, `<consist.hpp>` precompiled: the same unit",
+                  "with_consist_separate_pch"),
+    *compile_rows("pch_build", "precompiling `<consist.hpp>` (separately compiled), once per build", "pch_build"),
     Row("fingerprint_floor", "content fingerprint, 1 GiB", "`fingerprint_bench` (real time)", "throughput",
         rate("fingerprint", "consist_fingerprint_full"), rate("fingerprint", "raw_read_floor"),
         "`read()` of the file alone (the I/O floor)"),

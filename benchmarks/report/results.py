@@ -118,13 +118,18 @@ class Results:
 
     def compile_time(self, compiler):
         """(median seconds of with_consist, of json_only, of encode_only, runs, compiler version, of
-        with_consist_separate) for compile_<compiler>.json."""
+        with_consist_separate, of with_consist_separate_pch, seconds precompiling <consist.hpp>) for
+        compile_<compiler>.json."""
         data = self._json("compile_" + compiler)
         m = data["median_s"]
-        if "with_consist_separate" not in m:
-            raise Missing(f"compile_{compiler}.json has no separately compiled measurement")
+        for unit, what in (("with_consist_separate", "separately compiled"),
+                           ("with_consist_separate_pch", "precompiled-header")):
+            if unit not in m:
+                raise Missing(f"compile_{compiler}.json has no {what} measurement")
+        if "pch_build_s" not in data:
+            raise Missing(f"compile_{compiler}.json has no time of precompiling <consist.hpp>")
         return (m["with_consist"], m["json_only"], m["encode_only"], data["runs"], data["version"],
-                m["with_consist_separate"])
+                m["with_consist_separate"], m["with_consist_separate_pch"], data["pch_build_s"])
 
 
 def median(values):

@@ -150,6 +150,14 @@ def main():
     if row:
         check(row[6] == ("met" if lineage < 1e6 else "**missed**"), "lineage result is wrong")
 
+    # A detail row: the precompiled-header unit beside <boost/json.hpp> alone (g++).
+    with open(os.path.join(a.sample, "compile_gcc.json"), encoding="utf-8") as f:
+        compiled = json.load(f)["median_s"]
+    pch_ratio = compiled["with_consist_separate_pch"] / compiled["json_only"]
+    row = row_with(rows, "`<consist.hpp>` precompiled: the same unit (g++)")
+    if check(row is not None, "no single detail row for the precompiled-header unit (g++)"):
+        check(row[4] == f"{pch_ratio:.2f}x", f"precompiled-header ratio {row[4]} != {pch_ratio:.2f}x")
+
     # Hit latency against store size, the peer, the machine, no leftovers.
     for size in HIT_SIZES:
         check(any(r[0] == size for r in rows), f"the hit-latency table lacks {size}")

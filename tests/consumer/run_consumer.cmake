@@ -1,6 +1,7 @@
 # Configures, builds and runs the consumer project against consist, either from
 # an install prefix (MODE=install) or through add_subdirectory (MODE=subdirectory
-# links the header-only consist::consist, MODE=separate consist::compiled).
+# links the header-only consist::consist, MODE=separate consist::compiled,
+# MODE=precompiled consist::compiled with <consist.hpp> precompiled).
 file(REMOVE_RECURSE ${WORK_DIR})
 function(run)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc)
@@ -15,9 +16,17 @@ if(MODE STREQUAL "install")
   run(${CMAKE_COMMAND} --install ${WORK_DIR}/lib --prefix ${WORK_DIR}/prefix)
   run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/app -G ${GENERATOR}
       -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
-else()  # subdirectory, or separate: add_subdirectory and link consist::compiled
+else()  # subdirectory, separate or precompiled: through add_subdirectory
   run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/app -G ${GENERATOR}
       -DCONSUMER_MODE=${MODE} -DCONSIST_SOURCE_DIR=${SOURCE_DIR})
 endif()
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/app)
+if(MODE STREQUAL "precompiled")
+  # The unit was compiled with the precompiled header, not merely beside it.
+  file(GLOB_RECURSE pch ${WORK_DIR}/app/CMakeFiles/consumer.dir/cmake_pch.hxx.gch
+       ${WORK_DIR}/app/CMakeFiles/consumer.dir/cmake_pch.hxx.pch)
+  if(NOT pch)
+    message(FATAL_ERROR "no precompiled header was built for the consumer in ${WORK_DIR}/app")
+  endif()
+endif()
 run(${WORK_DIR}/app/consumer)
