@@ -7,7 +7,8 @@
 //      the same keys in the same order, so both pay the same B-tree and
 //      page-cache costs. Both are warmed first (every key read once in this
 //      process). Hit records are flushed between chunks, outside the timing:
-//      this is the latency, not the background writer.
+//      this is the latency, not the background writer. Beside it, outside the
+//      timing, the heap allocations of a hit on the caller's thread.
 //  (b) the sustained cost per hit with its record flushed (record_hits full and
 //      count), vs a raw durable transaction putting the same number of records.
 //  (c) a miss with default (sync) durability vs one raw durable commit of the
@@ -28,6 +29,9 @@
 #include <consist/detail/snapshot_file.hpp>
 
 #include "bench_support.hpp"
+
+#include <completed_run.hpp>
+#include <counting_new.hpp>  // replaces operator new: counts a hit's allocations
 
 #include <boost/hana/define_struct.hpp>
 
@@ -75,30 +79,17 @@ void raw_read(raw_env& raw, const consist::signature_digest& s) {
   mdb_txn_abort(t);
 }
 
-/// The record and cache entry run() would have committed for config_of(k).
+/// The record and cache entry run() would have committed for config_of(k),
+/// with the config and process fields a real run's record has.
 consist::run_commit completed_run(const consist::resolved_invocation& inv, std::uint64_t k) {
-  consist::run_record r;
-  std::string digits = std::to_string(k);  // zero-padded: the ids sort in fill order, so the puts append
-  r.id = "step_fill_" + std::string(digits.size() < 7 ? 7 - digits.size() : 0, '0') + digits;
-  r.model_name = inv.model;
-  r.status = consist::run_status::completed;
-  r.identity = inv.identity;
-  r.signature = inv.identity.signature;
-  r.config_hash = inv.identity.config_hash;
-  r.input_hash = inv.identity.input_hash;
-  r.code_hash = inv.identity.code_hash;
-  r.config = boost::json::object{{"alpha", 0.5}, {"zones", static_cast<std::int64_t>(k)}, {"scenario", "base"}};
-  r.started_at = r.created_at = r.updated_at =
-      consist::timestamp(std::chrono::seconds(1'700'000'000) + std::chrono::microseconds(k));
-  r.ended_at = r.started_at + std::chrono::milliseconds(3);
-  r.pid = 4242;
-  r.host = "bench";
-  consist::cache_entry e;
-  e.run_id = r.id;
-  e.signature = inv.signature;
-  e.created_at = r.created_at;
-  e.value = consist::serialize(trivial(config_of(k)));
-  return {std::move(r), std::move(e), {}};
+  const consist::timestamp at(std::chrono::seconds(1'700'000'000) + std::chrono::microseconds(k));
+  consist::run_commit c = consist_test::completed_run(inv, consist_test::numbered_id("step_fill_", k, 7),
+                                                      consist::serialize(trivial(config_of(k))), at);
+  c.record.config = boost::json::object{{"alpha", 0.5}, {"zones", static_cast<std::int64_t>(k)}, {"scenario", "base"}};
+  c.record.ended_at = at + std::chrono::milliseconds(3);
+  c.record.pid = 4242;
+  c.record.host = "bench";
+  return c;
 }
 
 fixture& populated(std::size_t n) {
@@ -169,6 +160,23 @@ void hit_latency_vs_raw_get(benchmark::State& state) {
       [&] {
         for (std::size_t c = 0; c < chunk; ++c) raw_read(*f.raw, f.keys[j++ % n]);
       });
+  // Outside the timing: the heap allocations of one hit on the caller's
+  // thread (the result's destruction included), each hit flushed before the
+  // next so that the queue's own buffers never grow inside the count. They
+  // must not depend on the store's size (the test unit.hit_allocations pins
+  // that at 1e2 and 1e4 runs).
+  consist_test::allocation_count counted;
+  constexpr std::size_t counted_hits = 256;
+  f.tracker->flush();  // the last timed chunk's records
+  for (std::size_t c = 0; c < counted_hits; ++c, ++i) {
+    const auto one = consist_test::count_allocations(
+        [&] { benchmark::DoNotOptimize(f.tracker->run(trivial, consist::name{"step"}, consist::config{config_of(i % n)})); });
+    counted.allocations += one.allocations;
+    counted.bytes += one.bytes;
+    f.tracker->flush();
+  }
+  state.counters["allocs_per_hit"] = static_cast<double>(counted.allocations) / counted_hits;
+  state.counters["alloc_bytes_per_hit"] = static_cast<double>(counted.bytes) / counted_hits;
   state.counters["entry_bytes"] = static_cast<double>(f.entry_bytes);
   state.counters["runs_in_store"] = static_cast<double>(n);
   state.counters["fill_s"] = f.fill_seconds;

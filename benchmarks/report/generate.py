@@ -173,11 +173,23 @@ def hit_points(res):
     return points
 
 
-def hit_scaling_section(points):
+def hit_allocations(res):
+    """size -> "N (B bytes)": a hit's heap allocations on the caller's thread, where measured."""
+    out = {}
+    for size in claims.HIT_SIZES:
+        try:
+            b = res.bench("run", f"hit_latency_vs_raw_get/{size}")
+            out[size] = f"{b.counter('allocs_per_hit'):.4g} ({b.counter('alloc_bytes_per_hit'):.0f} B)"
+        except Missing:
+            pass
+    return out
+
+
+def hit_scaling_section(points, allocations):
     rows = [(f"{size:.0e}".replace("e+0", "e"), fmt_time(o), fmt_time(r), fmt_ratio(o / r),
-             fmt_time(fill * 1e9)) for size, o, _, _, r, _, _, fill in points]
+             allocations.get(size, "—"), fmt_time(fill * 1e9)) for size, o, _, _, r, _, _, fill in points]
     return table(["runs in the store", "`tracker.run` hit", "raw LMDB read txn + get", "ratio",
-                  "bulk fill + warm-up"], rows)
+                  "heap allocations per hit", "bulk fill + warm-up"], rows)
 
 
 def peer_section(res):
@@ -320,7 +332,7 @@ def render(args):
         "claims_summary": f"{met} of {len(claim_outcomes)} targets met"
                           + ("" if measured == len(claim_outcomes) else f", {len(claim_outcomes) - measured} not measured"),
         "hit_plot": png_rel,
-        "hit_scaling": hit_scaling_section(points) if points else "**not measured**",
+        "hit_scaling": hit_scaling_section(points, hit_allocations(res)) if points else "**not measured**",
         "peer": peer,
         "details": table(["what", "command", "ours", "reference (same run)", "ratio"],
                          [row[:5] for row in claim_rows(detail_outcomes)]),
