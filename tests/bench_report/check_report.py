@@ -3,8 +3,9 @@ measurements (sample/), without running any benchmark:
 
 - every claim of the report has its row, with its ratio and a computed met /
   missed; a few rows are recomputed here from the sample's JSON;
-- the hit-latency table and plot data have every store size; the peer table
-  has joblib; no placeholder is left;
+- the hit-latency table and plot data have every store size, and the table
+  the sample's allocations per hit; the peer table has joblib; no placeholder
+  is left;
 - the top-level README keeps one pair of bench markers, and only the text
   between them changes;
 - a second render gives the same files; a missing measurement makes the
@@ -161,6 +162,10 @@ def main():
     # Hit latency against store size, the peer, the machine, no leftovers.
     for size in HIT_SIZES:
         check(any(r[0] == size for r in rows), f"the hit-latency table lacks {size}")
+    allocs = median_counter(a.sample, "run", "hit_latency_vs_raw_get/1000", "allocs_per_hit")
+    row = next((r for r in rows if r[0] == "1e3" and len(r) == 6), None)
+    if check(row is not None, "the hit-latency table has no allocations column"):
+        check(row[4].startswith(f"{allocs:.4g} ("), f"allocations per hit {row[4]} != {allocs:.4g}")
     dat = [line for line in read(os.path.join(results, "hit_latency.dat")).splitlines() if not line.startswith("#")]
     check(len(dat) == len(HIT_SIZES), f"the plot data has {len(dat)} points, not {len(HIT_SIZES)}")
     check("hit_latency.png)" in page, "the page does not show the plot")
