@@ -121,6 +121,7 @@ struct span_rank_stat {
 };
 
 /// A run: Consist's Run model plus what the C++ side adds (spans, process).
+/// A new field goes to store/record_codec and detail/packed_record too.
 struct run_record {
   std::string id;
   std::string parent_run_id;

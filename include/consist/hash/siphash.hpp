@@ -128,7 +128,10 @@ class siphash24_stream {
     for (int i = 7; i >= 0; --i) w = (w << 8) | p[i];
     return w;
   }
-  static constexpr void sip_round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
+  // Always inlined: out of line, the four words go through memory on every
+  // round (g++ -O2 keeps sip_round out of line in a large unit), which
+  // doubles the cost of hashing the short pieces of an identity.
+  [[gnu::always_inline]] static constexpr void sip_round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
                                   std::uint64_t& v3) noexcept {
     v0 += v1;
     v1 = std::rotl(v1, 13);
@@ -145,8 +148,8 @@ class siphash24_stream {
     v1 ^= v2;
     v2 = std::rotl(v2, 32);
   }
-  constexpr void round() noexcept { sip_round(v0_, v1_, v2_, v3_); }
-  constexpr void compress(std::uint64_t m) noexcept {
+  [[gnu::always_inline]] constexpr void round() noexcept { sip_round(v0_, v1_, v2_, v3_); }
+  [[gnu::always_inline]] constexpr void compress(std::uint64_t m) noexcept {
     v3_ ^= m;
     round();
     round();

@@ -12,6 +12,7 @@
 
 #include <consist/detail/config.hpp>
 #include <consist/detail/hex.hpp>
+#include <consist/detail/packed_record.hpp>
 #include <consist/detail/record_cache.hpp>
 #include <consist/detail/run_indexes.hpp>
 #include <consist/detail/uuid.hpp>
@@ -142,9 +143,10 @@ class run_store {
   /// Queues a cache-hit record for the background writer (written in batches,
   /// one transaction each). A later record of the same run replaces an earlier
   /// one; should the id name another run, the writer stores the record under
-  /// a freshly drawn suffix instead (a hit record is a leaf: nothing links to it). Waits while the queue holds hit_queue_capacity
-  /// items. Rethrows an earlier background error. The record is copied (or
-  /// moved) straight into its place in the queue.
+  /// a freshly drawn suffix instead (a hit record is a leaf: nothing links to
+  /// it). Waits while the queue holds hit_queue_capacity items. Rethrows an
+  /// earlier background error. A record passed by reference is packed into
+  /// one block (detail/packed_record.hpp); one passed as an rvalue is moved.
   CONSIST_DECL void enqueue(const run_record& record);
   CONSIST_DECL void enqueue(run_record&& record);
 
@@ -193,8 +195,8 @@ class run_store {
   detail::spare_files* snapshot_spares() const noexcept { return spares_.get(); }
 
  private:
-  /// enqueue's body: checks the record, then copies or moves it into the queue.
-  template <class Record>
+  /// enqueue's body: checks the record, then queues an Item made from it.
+  template <class Item, class Record>
   void enqueue_record(Record&& record);
 
   struct hit {
@@ -205,7 +207,7 @@ class run_store {
   struct started {
     run_record record;
   };
-  using queued = std::variant<run_record, hit, started>;
+  using queued = std::variant<run_record, detail::packed_record, hit, started>;
 
   /// Where a start_run record is: queued, or taken by the writer's current
   /// batch (then it is written, or skipped when its run committed first).

@@ -141,16 +141,18 @@ void run_store::commit_runs(std::span<const run_commit> runs) {
   });
 }
 
-template <class Record>
+template <class Item, class Record>
 void run_store::enqueue_record(Record&& record) {
   env_.require_writable("enqueue a run");
   detail::validate_record_names(record);
-  queue_->emplace(std::in_place_type<run_record>, std::forward<Record>(record));
+  queue_->emplace(std::in_place_type<Item>, std::forward<Record>(record));
 }
 
-void run_store::enqueue(const run_record& record) { enqueue_record(record); }
+// A copy goes packed: one heap block to the writer's thread rather than a
+// copied record's thirty (see detail/packed_record.hpp).
+void run_store::enqueue(const run_record& record) { enqueue_record<detail::packed_record>(record); }
 
-void run_store::enqueue(run_record&& record) { enqueue_record(std::move(record)); }
+void run_store::enqueue(run_record&& record) { enqueue_record<run_record>(std::move(record)); }
 
 void run_store::count_hit(std::string_view run_id, timestamp when) {
   env_.require_writable("count a hit");
@@ -424,6 +426,8 @@ void run_store::write_queued(std::vector<queued>& batch) {
   for (auto& item : batch) {
     if (auto* r = std::get_if<run_record>(&item)) {
       runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
+    } else if (auto* packed = std::get_if<detail::packed_record>(&item)) {
+      runs.push_back(prepare({packed->unpack(), std::nullopt, {}}));
     } else if (auto* h = std::get_if<hit>(&item)) {
       auto& [count, last] = hits[h->run_id];
       ++count;
