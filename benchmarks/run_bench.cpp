@@ -169,8 +169,9 @@ void hit_latency_vs_raw_get(benchmark::State& state) {
   constexpr std::size_t counted_hits = 256;
   f.tracker->flush();  // the last timed chunk's records
   for (std::size_t c = 0; c < counted_hits; ++c, ++i) {
-    const auto one = consist_test::count_allocations(
-        [&] { benchmark::DoNotOptimize(f.tracker->run(trivial, consist::name{"step"}, consist::config{config_of(i % n)})); });
+    const auto one = consist_test::count_allocations([&] {
+      benchmark::DoNotOptimize(f.tracker->run(trivial, consist::name{"step"}, consist::config{config_of(i % n)}));
+    });
     counted.allocations += one.allocations;
     counted.bytes += one.bytes;
     f.tracker->flush();

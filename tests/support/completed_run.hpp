@@ -14,7 +14,7 @@
 
 namespace consist_test {
 
-/// Run `prefix` + k zero-padded to `width` digits (ids of one length sort in k order, so puts append).
+/// `prefix` + k zero-padded to `width` digits: ids of one length, sorting in k order (so puts append).
 inline std::string numbered_id(const std::string& prefix, std::uint64_t k, std::size_t width) {
   const std::string digits = std::to_string(k);
   return prefix + std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
