@@ -39,7 +39,7 @@ CONSIST_DECL std::string describe_exception(std::exception_ptr e);
 
 /// An explicit run_id wins; a scenario step is "{header id}.{step}.{name}"
 /// (unique within its scenario, also for one name in a loop); otherwise
-/// "{name}_{8 random hex}".
+/// "{name}_{8 hex}" (detail/run_id.hpp).
 CONSIST_DECL std::string step_run_id(const run_placement& where, std::string_view name);
 CONSIST_DECL std::string choose_run_id(const resolved_invocation& inv, const run_placement& where);
 
@@ -204,8 +204,8 @@ class executing_run {
   const run_record& record() const noexcept { return rec_; }
   bool writes() const noexcept { return writes_; }
 
-  // A generated id is "<name>_<8 random hex>": two runs can draw the same one,
-  // and the store refuses to reuse it, so draw again. A given id (run_id{...})
+  // A generated id is "<name>_<8 hex>": two runs can draw the same one,
+  // and the store refuses to reuse it, so draw again from a new start. A given id (run_id{...})
   // or a scenario step id is deterministic: a clash there is the caller's
   // error and start_run (begin_run) reports it.
   CONSIST_DECL void begin(const resolved_invocation& inv, run_start start);

@@ -294,7 +294,7 @@ class run_store {
   /// id names a run that `use` does not allow replacing.
   CONSIST_DECL bool put_run(lmdb::txn& t, const prepared& p, id_use use);
 
-  /// The id with its random suffix drawn again ("<name>_<8 hex>" keeps <name>).
+  /// The id with its suffix drawn again, from a new random start ("<name>_<8 hex>" keeps <name>).
   CONSIST_DECL static std::string redrawn_id(const std::string& id);
 
   CONSIST_DECL void write_queued(std::vector<queued>& batch);

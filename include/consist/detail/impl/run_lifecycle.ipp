@@ -144,7 +144,7 @@ void executing_run::begin(const resolved_invocation& inv, run_start start) {
   const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
   if (!generated) return start == run_start::now ? store_->begin_run(rec_) : store_->start_run(rec_);
   while (!try_start()) {
-    rec_.id = make_run_id(inv.name);
+    rec_.id = make_run_id(inv.name, run_id_draw::after_collision);
     for (auto& l : rec_.links) l.run_id = rec_.id;
   }
 }

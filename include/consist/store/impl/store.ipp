@@ -394,7 +394,8 @@ bool run_store::put_run(lmdb::txn& t, const prepared& p, id_use use) {
 
 std::string run_store::redrawn_id(const std::string& id) {
   const auto cut = id.rfind('_');
-  return detail::make_run_id(cut == std::string::npos ? std::string_view(id) : std::string_view(id).substr(0, cut));
+  const std::string_view name = cut == std::string::npos ? std::string_view(id) : std::string_view(id).substr(0, cut);
+  return detail::make_run_id(name, detail::run_id_draw::after_collision);
 }
 
 void run_store::write_queued(std::vector<queued>& batch) {
