@@ -9,6 +9,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,6 +28,17 @@ class json_writer {
   CONSIST_DECL void end_array();
   /// The key of the next member of the open object.
   CONSIST_DECL void key(std::string_view k);
+  /// The same for a key spelled in the source (a member name of the
+  /// format): written as it is, without looking for bytes to escape, so it
+  /// must hold none (no quote, backslash or control character).
+  template <std::size_t N>
+  void key(const char (&k)[N]) {
+    separate();
+    out_ += '"';
+    out_.append(k, N - 1);
+    out_.append("\":", 2);
+    after_key_ = true;
+  }
 
   CONSIST_DECL void string(std::string_view s);
   CONSIST_DECL void int64(std::int64_t v);
@@ -36,20 +48,25 @@ class json_writer {
   /// Any Boost.JSON value, as boost::json::serialize writes it.
   CONSIST_DECL void value(const boost::json::value& v);
 
-  /// Shorthands for a member: key(k) then the value.
-  void member(std::string_view k, std::string_view s) {
+  /// Shorthands for a member: key(k) then the value (a literal key takes
+  /// the literal overload of key).
+  template <class Key>
+  void member(const Key& k, std::string_view s) {
     key(k);
     string(s);
   }
-  void member_int(std::string_view k, std::int64_t v) {
+  template <class Key>
+  void member_int(const Key& k, std::int64_t v) {
     key(k);
     int64(v);
   }
-  void member_uint(std::string_view k, std::uint64_t v) {
+  template <class Key>
+  void member_uint(const Key& k, std::uint64_t v) {
     key(k);
     uint64(v);
   }
-  void member_bool(std::string_view k, bool v) {
+  template <class Key>
+  void member_bool(const Key& k, bool v) {
     key(k);
     boolean(v);
   }

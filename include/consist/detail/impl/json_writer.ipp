@@ -93,17 +93,14 @@ inline std::size_t json_plain_prefix(std::string_view s) noexcept {
 // Boost.JSON's escapes: the two-letter forms for \b \t \n \f \r, \u00xx
 // (lower-case hex) for the other control characters, \" and \\; every other
 // byte as it is. Most text needs no escape: it is appended, quotes and
-// `suffix` included, with one resize.
+// `suffix` around it, with no byte looked at twice.
 void json_writer::quoted(std::string_view s, std::string_view suffix) {
   std::size_t i = json_plain_prefix(s);
-  if (i == s.size()) {
-    const std::size_t at = out_.size();
-    out_.resize(at + s.size() + 2 + suffix.size());
-    char* d = out_.data() + at;
-    *d++ = '"';
-    d = std::copy(s.begin(), s.end(), d);
-    *d++ = '"';
-    std::copy(suffix.begin(), suffix.end(), d);
+  if (i == s.size()) {  // appended, not resized: a resize would clear the bytes first
+    out_ += '"';
+    out_.append(s);
+    out_ += '"';
+    out_.append(suffix);
     return;
   }
   static constexpr char hex[] = "0123456789abcdef";

@@ -12,13 +12,15 @@
 
 namespace consist::inline v0::detail {
 
-inline void write_optional_int(json_writer& w, std::string_view key, const std::optional<std::int64_t>& v) {
+template <class Key>  // a literal takes json_writer's literal key
+inline void write_optional_int(json_writer& w, const Key& key, const std::optional<std::int64_t>& v) {
   w.key(key);
   if (v) w.int64(*v);
   else w.null();
 }
 
-inline void write_string_array(json_writer& w, std::string_view key, const std::vector<std::string>& v) {
+template <class Key>  // a literal takes json_writer's literal key
+inline void write_string_array(json_writer& w, const Key& key, const std::vector<std::string>& v) {
   w.key(key);
   w.begin_array();
   for (const auto& s : v) w.string(s);
@@ -91,7 +93,8 @@ inline void write_explanation(json_writer& w, const std::optional<miss_explanati
   w.end_object();
 }
 
-inline void write_time(json_writer& w, std::string_view key, timestamp t) {
+template <class Key>  // a literal takes json_writer's literal key
+inline void write_time(json_writer& w, const Key& key, timestamp t) {
   w.key(key);
   w.string(format_timestamp(t));
 }
