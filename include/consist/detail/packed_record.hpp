@@ -2,13 +2,14 @@
 // packed_record: a run record packed into one heap block, for the trip from
 // a caller's thread to the store's background writer.
 //
-// A run_record holds some thirty heap blocks (hex digests past the short
-// string buffer, tags, meta, the identity's strings). Queued as a copy, each
-// of them is allocated on the caller's thread and freed on the writer's, so
-// the caller's next allocations reuse memory last written by the other core
-// and wait for it. Packed, one block crosses and the writer rebuilds the
-// record on its own thread. Every field is packed; unpack() gives a record
-// equal to the one packed (json values kept with their exact kind).
+// A cache hit's run_record holds a dozen or more heap blocks (hex digests
+// past the short string buffer, meta, the identity's strings). Queued as a
+// copy, each of them is allocated on the caller's thread and freed on the
+// writer's, so the caller's next allocations reuse memory last written by the
+// other core and wait for it. Packed, one block crosses and the writer
+// rebuilds the record on its own thread. Every field is packed; unpack()
+// gives a record equal to the one packed (json values kept with their exact
+// kind).
 
 #include <consist/detail/config.hpp>
 #include <consist/record.hpp>

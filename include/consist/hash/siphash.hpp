@@ -132,7 +132,7 @@ class siphash24_stream {
   // round (g++ -O2 keeps sip_round out of line in a large unit), which
   // doubles the cost of hashing the short pieces of an identity.
   [[gnu::always_inline]] static constexpr void sip_round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
-                                  std::uint64_t& v3) noexcept {
+                                                         std::uint64_t& v3) noexcept {
     v0 += v1;
     v1 = std::rotl(v1, 13);
     v1 ^= v0;

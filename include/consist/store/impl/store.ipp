@@ -148,8 +148,8 @@ void run_store::enqueue_record(Record&& record) {
   queue_->emplace(std::in_place_type<Item>, std::forward<Record>(record));
 }
 
-// A copy goes packed: one heap block to the writer's thread rather than a
-// copied record's thirty (see detail/packed_record.hpp).
+// A copy goes packed: one heap block to the writer's thread rather than one
+// per string of a copied record (see detail/packed_record.hpp).
 void run_store::enqueue(const run_record& record) { enqueue_record<detail::packed_record>(record); }
 
 void run_store::enqueue(run_record&& record) { enqueue_record<run_record>(std::move(record)); }
