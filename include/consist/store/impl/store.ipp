@@ -400,6 +400,7 @@ std::string run_store::redrawn_id(const std::string& id) {
 
 void run_store::write_queued(std::vector<queued>& batch) {
   std::vector<prepared> runs, starts;
+  runs.reserve(batch.size());  // a prepared run is large: no moves while the batch is gathered
   std::vector<std::string> taken;  // ids of the start_run records this batch writes
   std::map<std::string, std::pair<std::uint64_t, timestamp>> hits;
   // However the transaction ends, the starts taken are no longer pending.
