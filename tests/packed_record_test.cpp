@@ -70,3 +70,21 @@ TEST_CASE("a store holds a record enqueued by reference exactly as given") {
   REQUIRE(stored);
   CHECK(*stored == r);
 }
+
+TEST_CASE("a packed record cut short, lengthened or with a bad byte is refused, not misread") {
+  auto r = fixtures::full_record("run_1", 5);
+  r.status = run_status::failed;  // the third member: a byte that only 0..2 may hold
+  const detail::packed_record p(r);
+  const std::string_view bytes = p.bytes();
+  const auto refused = doctest::Contains("could not be unpacked");
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    REQUIRE_THROWS_WITH_AS(detail::packed_record::unpack_record(bytes.substr(0, n)), refused, integrity_error);
+  CHECK_THROWS_WITH_AS(detail::packed_record::unpack_record(std::string(bytes) + '\0'), refused, integrity_error);
+  std::string bad(bytes);
+  const std::size_t status_at = 8 + r.id.size() + 8 + r.parent_run_id.size();
+  REQUIRE(bad[status_at] == static_cast<char>(run_status::failed));
+  bad[status_at] = 7;
+  CHECK_THROWS_WITH_AS(detail::packed_record::unpack_record(bad), refused, integrity_error);
+  bad[status_at] = static_cast<char>(run_status::failed);
+  CHECK(detail::packed_record::unpack_record(bad) == r);  // the same bytes restored: read again
+}

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 
 namespace consist::inline v0::detail {
 
@@ -24,10 +25,15 @@ class packed_record {
   /// Packs `r` into one exactly sized block.
   CONSIST_DECL explicit packed_record(const run_record& r);
 
-  /// The record packed; an integrity_error when the block is malformed.
-  CONSIST_DECL run_record unpack() const;
+  /// The record packed (unpack_record of bytes()).
+  run_record unpack() const { return unpack_record(bytes()); }
 
+  std::string_view bytes() const noexcept { return {bytes_.get(), size_}; }
   std::size_t size() const noexcept { return size_; }
+
+  /// The record packed in `bytes`; an integrity_error when they are not
+  /// exactly one packed record.
+  CONSIST_DECL static run_record unpack_record(std::string_view bytes);
 
  private:
   std::unique_ptr<char[]> bytes_;

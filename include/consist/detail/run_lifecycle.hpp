@@ -204,10 +204,10 @@ class executing_run {
   const run_record& record() const noexcept { return rec_; }
   bool writes() const noexcept { return writes_; }
 
-  // A generated id is "<name>_<8 hex>": two runs can draw the same one,
-  // and the store refuses to reuse it, so draw again from a new start. A given id (run_id{...})
-  // or a scenario step id is deterministic: a clash there is the caller's
-  // error and start_run (begin_run) reports it.
+  // A generated id is "<name>_<8 hex>": two runs can draw the same one, and
+  // the store refuses to reuse it, so draw again from a new start. A given id
+  // (run_id{...}) or a scenario step id is deterministic: a clash there is
+  // the caller's error and start_run (begin_run) reports it.
   CONSIST_DECL void begin(const resolved_invocation& inv, run_start start);
 
   std::filesystem::path output_dir() const { return output_dir_of(run_dir_, rec_.model_name, rec_.id); }

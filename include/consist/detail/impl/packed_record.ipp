@@ -281,9 +281,9 @@ packed_record::packed_record(const run_record& r) {
   packing::put(w, r);
 }
 
-run_record packed_record::unpack() const {
+run_record packed_record::unpack_record(std::string_view bytes) {
   run_record r;
-  packing::reader in{bytes_.get(), bytes_.get() + size_};
+  packing::reader in{bytes.data(), bytes.data() + bytes.size()};
   packing::get(in, r);
   if (in.p != in.end) packing::malformed();
   return r;
