@@ -71,6 +71,7 @@ TEST_CASE("a byte that needs an escape is found at every position, in strings an
         w.key(text);
         w.string(text);
         w.end_object();
+        w.finish();
         boost::json::object o;
         o[text] = text;
         CHECK_MESSAGE(out == boost::json::serialize(o), "byte " << c << " at " << at << " of " << len);
@@ -80,6 +81,7 @@ TEST_CASE("a byte that needs an escape is found at every position, in strings an
   std::string out;
   detail::json_writer w(out);
   w.string("");
+  w.finish();
   CHECK(out == "\"\"");
 }
 
@@ -143,5 +145,35 @@ TEST_CASE("json_writer separates members and elements at every depth") {
   w.end_array();
   w.member_bool("c", false);
   w.end_object();
+  w.finish();
   CHECK(out == R"({"a":"x","b":[-1,{},[],null],"c":false})");
+}
+
+TEST_CASE("json_writer appends to what the string held, grows past its room, and cuts it when finished") {
+  for (std::size_t capacity : {0, 300, 5000}) {
+    std::string out = "prefix:";
+    out.reserve(capacity);
+    std::string expected = out;
+    {
+      detail::json_writer w(out);
+      w.begin_array();
+      boost::json::array a;
+      for (int i = 0; i < 200; ++i) {  // ~2,600 bytes, past any first room but the largest
+        const std::string s(static_cast<std::size_t>(i % 13), static_cast<char>(i % 3 == 0 ? '\n' : 'z'));
+        w.string(s);
+        w.uint64(static_cast<std::uint64_t>(i) << 40);
+        a.emplace_back(s);
+        a.emplace_back(static_cast<std::uint64_t>(i) << 40);
+      }
+      w.end_array();
+      expected += boost::json::serialize(a);
+    }  // the destructor finishes
+    CHECK_MESSAGE(out == expected, "capacity " << capacity);
+  }
+  std::string out;
+  detail::json_writer w(out);
+  w.null();
+  w.finish();
+  w.finish();  // a second finish changes nothing
+  CHECK(out == "null");
 }

@@ -24,8 +24,16 @@
 
 namespace consist::inline v0::detail {
 
+/// The text of a timestamp, held in place (no heap string).
+struct timestamp_text {
+  char bytes[48];
+  std::size_t size;
+  std::string_view view() const noexcept { return {bytes, size}; }
+};
+
 /// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (UTC, always nine fraction digits).
-CONSIST_DECL std::string format_timestamp(timestamp t);
+CONSIST_DECL timestamp_text timestamp_chars(timestamp t) noexcept;
+inline std::string format_timestamp(timestamp t) { return std::string(timestamp_chars(t).view()); }
 
 /// Parses what format_timestamp writes (1 to 9 fraction digits, or none).
 CONSIST_DECL std::optional<timestamp> parse_timestamp(std::string_view s) noexcept;

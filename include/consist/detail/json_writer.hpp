@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -18,9 +19,25 @@ namespace consist::inline v0::detail {
 
 /// Appends one JSON value to `out`; keys and elements are separated by
 /// commas as they come.
+///
+/// The writer works on `out`'s bytes directly: it sizes `out` to a room it
+/// fills through a cursor (each piece is a bounds check and a copy, not a
+/// std::string append), and cuts `out` to what was written when it is
+/// finished: by finish() or by its destructor. Until then `out` holds spare
+/// bytes after the text, so read `out` only after either.
 class json_writer {
  public:
-  explicit json_writer(std::string& out) noexcept : out_(out) {}
+  CONSIST_DECL explicit json_writer(std::string& out);
+  ~json_writer() { finish(); }
+  json_writer(const json_writer&) = delete;
+  json_writer& operator=(const json_writer&) = delete;
+
+  /// Cuts `out` to the text written; nothing may be written after it.
+  void finish() noexcept {
+    if (!out_) return;
+    out_->resize(static_cast<std::size_t>(cursor_ - out_->data()));
+    out_ = nullptr;
+  }
 
   CONSIST_DECL void begin_object();
   CONSIST_DECL void end_object();
@@ -34,9 +51,13 @@ class json_writer {
   template <std::size_t N>
   void key(const char (&k)[N]) {
     separate();
-    out_ += '"';
-    out_.append(k, N - 1);
-    out_.append("\":", 2);
+    char* p = room(N + 2);
+    *p++ = '"';
+    std::memcpy(p, k, N - 1);
+    p += N - 1;
+    *p++ = '"';
+    *p++ = ':';
+    cursor_ = p;
     after_key_ = true;
   }
 
@@ -72,11 +93,27 @@ class json_writer {
   }
 
  private:
+  /// The cursor, with at least n bytes of room after it.
+  char* room(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cursor_) < n) grow(n);
+    return cursor_;
+  }
+  CONSIST_DECL void grow(std::size_t n);
+  void put(char c) {
+    *room(1) = c;
+    ++cursor_;
+  }
+  void put(std::string_view s) {  // s is never empty here
+    std::memcpy(room(s.size()), s.data(), s.size());
+    cursor_ += s.size();
+  }
   CONSIST_DECL void separate();
   /// Writes s as a JSON string, then `suffix` as it is.
   CONSIST_DECL void quoted(std::string_view s, std::string_view suffix = {});
 
-  std::string& out_;
+  std::string* out_;       // null once finished
+  char* cursor_;           // the next byte to write, in out_'s bytes
+  char* end_;              // the end of out_'s bytes
   bool first_ = true;      // nothing written yet in the open container
   bool after_key_ = false; // the next value completes a member
 };

@@ -9,7 +9,7 @@
 
 namespace consist::inline v0::detail {
 
-std::string format_timestamp(timestamp t) {
+timestamp_text timestamp_chars(timestamp t) noexcept {
   // Floor division in integers: chrono's floor<days> overflows near the int64 limits.
   constexpr std::int64_t day_ns = 86'400'000'000'000;
   const std::int64_t ns = t.time_since_epoch().count();
@@ -22,7 +22,9 @@ std::string format_timestamp(timestamp t) {
   const std::int64_t secs = rest / 1'000'000'000;
   const int y = static_cast<int>(ymd.year());
   if (y >= 0 && y <= 9999) {  // the usual case, without printf's cost
-    std::string out(30, '0');
+    timestamp_text text{};
+    text.size = 30;
+    char* out = text.bytes;
     const auto put = [&](std::size_t pos, std::size_t width, std::uint64_t v) {
       for (std::size_t i = width; i-- > 0; v /= 10) out[pos + i] = static_cast<char>('0' + v % 10);
     };
@@ -38,14 +40,16 @@ std::string format_timestamp(timestamp t) {
     out[13] = out[16] = ':';
     out[19] = '.';
     out[29] = 'Z';
-    return out;
+    return text;
   }
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%09lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(secs / 3600),
-                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
-                static_cast<long long>(rest % 1'000'000'000));
-  return buf;
+  timestamp_text text{};
+  const int n = std::snprintf(text.bytes, sizeof text.bytes, "%04d-%02u-%02uT%02d:%02d:%02d.%09lldZ",
+                              static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                              static_cast<unsigned>(ymd.day()), static_cast<int>(secs / 3600),
+                              static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                              static_cast<long long>(rest % 1'000'000'000));
+  text.size = n < 0 ? 0 : std::min(static_cast<std::size_t>(n), sizeof text.bytes - 1);
+  return text;
 }
 
 std::optional<timestamp> parse_timestamp(std::string_view s) noexcept {

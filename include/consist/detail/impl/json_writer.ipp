@@ -11,34 +11,48 @@
 
 namespace consist::inline v0::detail {
 
+json_writer::json_writer(std::string& out) : out_(&out) {
+  const std::size_t used = out.size();
+  out.resize(std::max(out.capacity(), used + 256));  // the room is out's own capacity, at least 256 bytes
+  cursor_ = out.data() + used;
+  end_ = out.data() + out.size();
+}
+
+void json_writer::grow(std::size_t n) {
+  const auto used = static_cast<std::size_t>(cursor_ - out_->data());
+  out_->resize(std::max(2 * out_->size(), used + n));
+  cursor_ = out_->data() + used;
+  end_ = out_->data() + out_->size();
+}
+
 void json_writer::separate() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
-  if (!first_) out_ += ',';
+  if (!first_) put(',');
   first_ = false;
 }
 
 void json_writer::begin_object() {
   separate();
-  out_ += '{';
+  put('{');
   first_ = true;
 }
 
 void json_writer::end_object() {
-  out_ += '}';
+  put('}');
   first_ = false;
 }
 
 void json_writer::begin_array() {
   separate();
-  out_ += '[';
+  put('[');
   first_ = true;
 }
 
 void json_writer::end_array() {
-  out_ += ']';
+  put(']');
   first_ = false;
 }
 
@@ -90,43 +104,55 @@ inline std::size_t json_plain_prefix(std::string_view s) noexcept {
   return i;
 }
 
+/// Copies s to p and returns the byte after it (an empty view may have no
+/// data, which memcpy must not be given).
+inline char* json_copy(char* p, std::string_view s) noexcept {
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
 // Boost.JSON's escapes: the two-letter forms for \b \t \n \f \r, \u00xx
 // (lower-case hex) for the other control characters, \" and \\; every other
-// byte as it is. Most text needs no escape: it is appended, quotes and
+// byte as it is. Most text needs no escape: it is copied, quotes and
 // `suffix` around it, with no byte looked at twice.
 void json_writer::quoted(std::string_view s, std::string_view suffix) {
   std::size_t i = json_plain_prefix(s);
-  if (i == s.size()) {  // appended, not resized: a resize would clear the bytes first
-    out_ += '"';
-    out_.append(s);
-    out_ += '"';
-    out_.append(suffix);
+  if (i == s.size()) {
+    char* p = room(s.size() + suffix.size() + 2);
+    *p++ = '"';
+    p = json_copy(p, s);
+    *p++ = '"';
+    cursor_ = json_copy(p, suffix);
     return;
   }
   static constexpr char hex[] = "0123456789abcdef";
-  out_ += '"';
-  out_.append(s.data(), i);
+  // Room for the worst case at once: every byte left as \u00xx.
+  char* p = room(i + 6 * (s.size() - i) + suffix.size() + 2);
+  *p++ = '"';
+  p = json_copy(p, s.substr(0, i));
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i++]);
+    *p++ = '\\';
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\t': out_ += "\\t"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\r': out_ += "\\r"; break;
+      case '"': *p++ = '"'; break;
+      case '\\': *p++ = '\\'; break;
+      case '\b': *p++ = 'b'; break;
+      case '\t': *p++ = 't'; break;
+      case '\n': *p++ = 'n'; break;
+      case '\f': *p++ = 'f'; break;
+      case '\r': *p++ = 'r'; break;
       default:
-        out_ += "\\u00";
-        out_ += hex[c >> 4];
-        out_ += hex[c & 15];
+        std::memcpy(p, "u00", 3);
+        p[3] = hex[c >> 4];
+        p[4] = hex[c & 15];
+        p += 5;
     }
     const std::size_t plain = json_plain_prefix(s.substr(i));
-    out_.append(s.data() + i, plain);
+    p = json_copy(p, s.substr(i, plain));
     i += plain;
   }
-  out_ += '"';
-  out_ += suffix;
+  *p++ = '"';
+  cursor_ = json_copy(p, suffix);
 }
 
 void json_writer::string(std::string_view s) {
@@ -136,26 +162,24 @@ void json_writer::string(std::string_view s) {
 
 void json_writer::int64(std::int64_t v) {
   separate();
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  char* p = room(24);
+  cursor_ = std::to_chars(p, p + 24, v).ptr;
 }
 
 void json_writer::uint64(std::uint64_t v) {
   separate();
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  char* p = room(24);
+  cursor_ = std::to_chars(p, p + 24, v).ptr;
 }
 
 void json_writer::boolean(bool v) {
   separate();
-  out_ += v ? "true" : "false";
+  put(v ? std::string_view("true") : std::string_view("false"));
 }
 
 void json_writer::null() {
   separate();
-  out_ += "null";
+  put(std::string_view("null"));
 }
 
 void json_writer::value(const boost::json::value& v) {
@@ -180,7 +204,7 @@ void json_writer::value(const boost::json::value& v) {
     case boost::json::kind::null: null(); break;
     case boost::json::kind::double_:
       separate();
-      out_ += boost::json::serialize(v);  // Boost.JSON's own shortest form
+      put(boost::json::serialize(v));  // Boost.JSON's own shortest form
       break;
   }
 }

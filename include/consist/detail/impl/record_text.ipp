@@ -96,7 +96,7 @@ inline void write_explanation(json_writer& w, const std::optional<miss_explanati
 template <class Key>  // a literal takes json_writer's literal key
 inline void write_time(json_writer& w, const Key& key, timestamp t) {
   w.key(key);
-  w.string(format_timestamp(t));
+  w.string(timestamp_chars(t).view());
 }
 
 void write_record_members(json_writer& w, const run_record& r) {
@@ -123,7 +123,7 @@ void write_record_members(json_writer& w, const run_record& r) {
   w.end_object();
   write_time(w, "started_at", r.started_at);
   w.key("ended_at");
-  if (r.ended_at) w.string(format_timestamp(*r.ended_at));
+  if (r.ended_at) w.string(timestamp_chars(*r.ended_at).view());
   else w.null();
   write_time(w, "created_at", r.created_at);
   write_time(w, "updated_at", r.updated_at);

@@ -80,6 +80,7 @@ std::string snapshot_to_text(const run_record& record, const cache_entry* entry,
   for (const auto& a : artifacts) detail::write_artifact(w, a);
   w.end_array();
   w.end_object();
+  w.finish();
   out += '\n';
   return out;
 }
