@@ -83,6 +83,22 @@ TEST_CASE("a write whose function throws is aborted by the txn destructor") {
   env.write([](lmdb::txn& t) { t.put(t.main_db(), "after", "1"); });  // would deadlock on a leaked gate
 }
 
+TEST_CASE("insert puts a new key and gives back, untouched, the value of a key already there") {
+  const auto dir = fixtures::scratch("lmdb_insert");
+  auto env = open_env(dir);
+  env.write([](lmdb::txn& t) {
+    CHECK_FALSE(t.insert(t.main_db(), "a", "first"));
+    const auto there = t.insert(t.main_db(), "a", "second");
+    REQUIRE(there);
+    CHECK(*there == "first");
+    CHECK_FALSE(t.insert(t.main_db(), "b", ""));
+  });
+  env.read([](const lmdb::txn& t) {
+    CHECK(t.get(t.main_db(), "a") == std::optional<std::string_view>("first"));
+    CHECK(t.get(t.main_db(), "b") == std::optional<std::string_view>(""));
+  });
+}
+
 TEST_CASE("cursors iterate in key order inside with_cursor") {
   const auto dir = fixtures::scratch("lmdb_cursor");
   auto env = open_env(dir);

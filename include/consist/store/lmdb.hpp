@@ -141,6 +141,10 @@ class txn {
   /// The value under key, a view valid until the transaction ends or writes.
   CONSIST_DECL std::optional<std::string_view> get(dbi db, std::string_view key) const;
   CONSIST_DECL void put(dbi db, std::string_view key, std::string_view value, unsigned flags = 0);
+  /// Puts value under key unless key is there: nullopt when it was put,
+  /// else the value already there (a view as get gives), left as it was.
+  /// One search of the tree, where get then put would make two.
+  CONSIST_DECL std::optional<std::string_view> insert(dbi db, std::string_view key, std::string_view value);
   /// Deletes key; false if it was not there.
   CONSIST_DECL bool del(dbi db, std::string_view key);
   CONSIST_DECL std::size_t entries(dbi db) const;

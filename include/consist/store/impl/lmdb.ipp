@@ -37,6 +37,14 @@ void txn::put(dbi db, std::string_view key, std::string_view value, unsigned fla
   check(::mdb_put(h_, db.handle(), &k, &v, flags), "mdb_put");
 }
 
+std::optional<std::string_view> txn::insert(dbi db, std::string_view key, std::string_view value) {
+  MDB_val k = to_val(key), v = to_val(value);
+  const int rc = ::mdb_put(h_, db.handle(), &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) return from_val(v);  // LMDB points v at the value there
+  check(rc, "mdb_put");
+  return std::nullopt;
+}
+
 bool txn::del(dbi db, std::string_view key) {
   MDB_val k = to_val(key);
   const int rc = ::mdb_del(h_, db.handle(), &k, nullptr);

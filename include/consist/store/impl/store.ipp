@@ -368,13 +368,13 @@ void run_store::id_taken(const std::string& id) const {
 bool run_store::put_run(lmdb::txn& t, const prepared& p, id_use use) {
   const auto& r = p.record;
   std::optional<detail::run_index_entries> old;
-  if (const auto previous = t.get(db_.runs, r.id)) {
+  if (const auto previous = t.insert(db_.runs, r.id, p.text)) {  // the usual new id is put at once
     if (use == id_use::new_run) return false;
     const auto before = parsed(r.id, *previous, false);
     if (!same_run(*before, r)) return false;
     old = detail::index_entries_of(*before);
+    t.put(db_.runs, r.id, p.text);
   }
-  t.put(db_.runs, r.id, p.text);
   detail::replace_index_entries(t, db_, old ? &*old : nullptr, p.indexes);
   for (const auto& [id, text] : p.artifacts) t.put(db_.artifacts, id, text);
   // Without an entry to write, only a run that was in the store can have one
