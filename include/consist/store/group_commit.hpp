@@ -10,6 +10,14 @@
 // buffers (and their capacity) pass back and forth. Only a queue longer than
 // max_batch is set aside whole and handed out in max_batch slices.
 //
+// While the writer lingers it may stage what has arrived so far: a stager
+// given to the constructor turns an item into a form quicker to write (the
+// store serialises a record there), outside the lock, so that work overlaps
+// with the producers instead of following them. Staging is only a head
+// start: an item the stager leaves alone, or one it throws on (then it must
+// leave the item as it was), is written as it was pushed. Staged items leave
+// the queue, so the writer then holds up to max_batch items besides it.
+//
 // A requested sync (after deferred commits) runs sync_delay later, or at once
 // when someone flushes or the queue closes, so that a durable commit that
 // follows soon anyway (the syncer may then skip) is not doubled by a second
@@ -44,16 +52,21 @@ class group_commit {
  public:
   using batch_writer = std::function<void(std::vector<Item>&)>;
   using syncer = std::function<void()>;
+  using stager = std::function<void(Item&)>;
 
   using clock = std::chrono::steady_clock;
 
   group_commit(std::size_t capacity, std::size_t max_batch, batch_writer write, syncer sync,
-               clock::duration sync_delay = std::chrono::milliseconds(200))
+               clock::duration sync_delay = std::chrono::milliseconds(200), stager stage = {})
       : capacity_(capacity ? capacity : 1), max_batch_(max_batch ? max_batch : 1), write_(std::move(write)),
-        sync_(std::move(sync)), sync_delay_(sync_delay) {}
+        sync_(std::move(sync)), stage_(std::move(stage)), sync_delay_(sync_delay) {}
 
   /// How long the writer waits for a batch to fill before committing it.
   static constexpr clock::duration linger_ = std::chrono::milliseconds(2);
+  /// While lingering with a stager, the writer looks for items to stage this
+  /// often, on its own clock: producers do not wake it for that (a wake-up
+  /// is a system call on the producer's thread).
+  static constexpr clock::duration stage_poll_ = std::chrono::microseconds(100);
   group_commit(const group_commit&) = delete;
   group_commit& operator=(const group_commit&) = delete;
 
@@ -83,8 +96,10 @@ class group_commit {
     start_locked();
     // The writer waits for an empty queue to fill, or, lingering, for a full
     // batch: only those pushes need to wake it (a wake-up is a system call).
+    // A writer that stages while it lingers emptied the queue itself and
+    // comes back for more on its own.
     const std::size_t n = queued_locked();
-    const bool wake = n == 1 || n >= max_batch_;
+    const bool wake = (n == 1 && !staging_) || n >= max_batch_;
     lock.unlock();
     if (wake) work_.notify_one();
   }
@@ -124,10 +139,10 @@ class group_commit {
 
   std::size_t queued_locked() const noexcept { return incoming_.size() + (backlog_.size() - backlog_next_); }
 
-  /// Moves the oldest items (at most max_batch) into the empty `batch`.
-  void take_batch_locked(std::vector<Item>& batch) {
+  /// Moves the oldest items (at most `limit`) into the empty `batch`.
+  void take_batch_locked(std::vector<Item>& batch, std::size_t limit) {
     if (backlog_next_ == backlog_.size()) {
-      if (incoming_.size() <= max_batch_) {
+      if (incoming_.size() <= limit) {
         batch.swap(incoming_);
         return;
       }
@@ -135,7 +150,7 @@ class group_commit {
       backlog_next_ = 0;
     }
     const auto first = backlog_.begin() + static_cast<std::ptrdiff_t>(backlog_next_);
-    const std::size_t n = std::min(max_batch_, backlog_.size() - backlog_next_);
+    const std::size_t n = std::min(limit, backlog_.size() - backlog_next_);
     batch.assign(std::make_move_iterator(first), std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n)));
     backlog_next_ += n;
     if (backlog_next_ == backlog_.size()) {
@@ -146,8 +161,46 @@ class group_commit {
     }
   }
 
+  /// Moves the oldest items (at most `limit`) to the end of `batch`. The
+  /// queue keeps its buffer (and its capacity), so producers do not allocate.
+  void append_batch_locked(std::vector<Item>& batch, std::size_t limit) {
+    std::vector<Item> part;  // used only when a backlog forms (overload)
+    std::vector<Item>& from = backlog_next_ == backlog_.size() && incoming_.size() <= limit ? incoming_ : part;
+    if (&from == &part) take_batch_locked(part, limit);
+    batch.insert(batch.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    from.clear();
+  }
+
   bool sync_pending() const noexcept { return sync_requests_ > syncs_done_; }
   bool sync_due() const { return sync_pending() && (flushers_ > 0 || stopping_ || clock::now() >= sync_due_); }
+
+  /// Lingers up to linger_ for the batch to fill, staging what has arrived
+  /// every stage_poll_; returns with the lock held and `batch` holding the
+  /// staged items.
+  void linger_staging(std::unique_lock<std::mutex>& lock, std::vector<Item>& batch) {
+    const auto until = clock::now() + linger_;
+    const auto stop = [&] { return flushers_ > 0 || stopping_ || batch.size() + queued_locked() >= max_batch_; };
+    staging_ = true;
+    while (!stop()) {
+      if (queued_locked() != 0) {
+        const std::size_t first = batch.size();
+        append_batch_locked(batch, max_batch_ - first);
+        lock.unlock();
+        space_.notify_all();
+        for (std::size_t i = first; i < batch.size(); ++i) {
+          try {
+            stage_(batch[i]);
+          } catch (...) {  // left as it was pushed: the write handles it (and reports what is wrong)
+          }
+        }
+        lock.lock();
+      }
+      const auto now = clock::now();
+      if (now >= until) break;
+      if (!stop()) work_.wait_until(lock, std::min(until, now + stage_poll_), stop);
+    }
+    staging_ = false;
+  }
 
   void run() {
     std::vector<Item> batch;  // empty between batches; its buffer is swapped with incoming_
@@ -160,10 +213,14 @@ class group_commit {
       if (queued_locked() == 0 && !sync_pending()) return;  // stopping, nothing left
       // Linger briefly for more items unless someone waits: one commit (and
       // fsync) for a burst instead of one for its first item.
-      if (queued_locked() != 0 && queued_locked() < max_batch_ && flushers_ == 0 && !stopping_)
-        work_.wait_until(lock, clock::now() + linger_,
-                         [&] { return queued_locked() >= max_batch_ || flushers_ > 0 || stopping_; });
-      take_batch_locked(batch);
+      if (queued_locked() != 0 && queued_locked() < max_batch_ && flushers_ == 0 && !stopping_) {
+        if (stage_) linger_staging(lock, batch);
+        else work_.wait_until(lock, clock::now() + linger_,
+                              [&] { return queued_locked() >= max_batch_ || flushers_ > 0 || stopping_; });
+      }
+      if (batch.empty()) take_batch_locked(batch, max_batch_);
+      else if (batch.size() < max_batch_ && queued_locked() != 0)  // the rest of the batch, unstaged
+        append_batch_locked(batch, max_batch_ - batch.size());
       const std::size_t taken = batch.size();  // counted before the writer may empty the vector
       lock.unlock();
       space_.notify_all();
@@ -228,6 +285,7 @@ class group_commit {
   const std::size_t max_batch_;
   batch_writer write_;
   syncer sync_;
+  stager stage_;
   const clock::duration sync_delay_;
 
   mutable std::mutex m_;
@@ -240,6 +298,7 @@ class group_commit {
   clock::time_point sync_due_{};
   int flushers_ = 0;
   bool stopping_ = false;
+  bool staging_ = false;  // the writer lingers and stages (linger_staging)
   std::exception_ptr error_;
   std::uint64_t lost_ = 0;
   std::thread thread_;  // last: started after everything above exists

@@ -207,15 +207,6 @@ class run_store {
   struct started {
     run_record record;
   };
-  using queued = std::variant<run_record, detail::packed_record, hit, started>;
-
-  /// Where a start_run record is: queued, or taken by the writer's current
-  /// batch (then it is written, or skipped when its run committed first).
-  enum class start_state : std::uint8_t { queued, writing };
-
-  /// Withdraws the queued start_run record of `id`, if any (commit_run).
-  CONSIST_DECL void withdraw_start(const std::string& id);
-
   /// A run serialised outside the write transaction, so the writer lock is
   /// held only for the puts (and a retry after growth reuses the bytes).
   struct prepared {
@@ -226,6 +217,26 @@ class run_store {
     std::vector<std::pair<std::string, std::string>> artifacts;  // id, JSON text
     detail::run_index_entries indexes;
   };
+
+  /// A packed record the writer prepared while it waited for its batch to
+  /// fill (stage_queued). The packed block is kept until the batch is
+  /// written: it was allocated by the thread that queued it, and freeing it
+  /// there while that thread still runs hits would make the two threads
+  /// contend for that thread's heap.
+  struct staged {
+    prepared ready;
+    detail::packed_record packed;
+  };
+  /// What the writer's queue holds: a record (moved in, or packed), a hit
+  /// to count, a running record, or a staged record.
+  using queued = std::variant<run_record, detail::packed_record, hit, started, staged>;
+
+  /// Where a start_run record is: queued, or taken by the writer's current
+  /// batch (then it is written, or skipped when its run committed first).
+  enum class start_state : std::uint8_t { queued, writing };
+
+  /// Withdraws the queued start_run record of `id`, if any (commit_run).
+  CONSIST_DECL void withdraw_start(const std::string& id);
 
   CONSIST_DECL static lmdb::env_options env_options_for(const store_options& o);
 
@@ -298,6 +309,9 @@ class run_store {
   CONSIST_DECL static std::string redrawn_id(const std::string& id);
 
   CONSIST_DECL void write_queued(std::vector<queued>& batch);
+  /// Prepares a packed hit record in its queue slot, on the writer's thread
+  /// before the batch is written; leaves it packed if that throws.
+  CONSIST_DECL void stage_queued(queued& item) const;
 
   /// write_queued's cache-hit records (a taken id is drawn again) and hit counters.
   CONSIST_DECL void write_hit_records(lmdb::txn& t, std::vector<prepared>& runs,

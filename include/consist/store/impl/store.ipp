@@ -10,6 +10,7 @@
 #include <consist/store/record_codec.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 namespace consist::inline v0 {
 
@@ -45,7 +46,8 @@ run_store::run_store(token, const store_options& options)
       [this] {
         // A durable commit after the last deferred one already synced the file.
         if (env_.durable_commits() == deferred_mark_.load()) env_.sync();
-      });
+      },
+      std::chrono::milliseconds(200), [this](queued& item) { stage_queued(item); });
 }
 
 run_store::~run_store() = default;
@@ -430,6 +432,8 @@ void run_store::write_queued(std::vector<queued>& batch) {
       runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
     } else if (auto* packed = std::get_if<detail::packed_record>(&item)) {
       runs.push_back(prepare({packed->unpack(), std::nullopt, {}}));
+    } else if (auto* done = std::get_if<staged>(&item)) {
+      runs.push_back(std::move(done->ready));
     } else if (auto* h = std::get_if<hit>(&item)) {
       auto& [count, last] = hits[h->run_id];
       ++count;
@@ -453,6 +457,14 @@ void run_store::write_queued(std::vector<queued>& batch) {
   if (deferred && wrote_start && options_.durability == durability::sync) {
     deferred_mark_ = env_.durable_commits();
     queue_->request_sync();
+  }
+}
+
+void run_store::stage_queued(queued& item) const {
+  // Only a packed record: unpacking leaves it whole, so a throw loses nothing.
+  if (auto* packed = std::get_if<detail::packed_record>(&item)) {
+    prepared ready = prepare({packed->unpack(), std::nullopt, {}});
+    item.emplace<staged>(staged{std::move(ready), std::move(*packed)});
   }
 }
 
