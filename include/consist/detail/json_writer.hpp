@@ -51,7 +51,7 @@ class json_writer {
   template <std::size_t N>
   void key(const char (&k)[N]) {
     separate();
-    char* p = room(N + 2);
+    char* p = room(N + 2);  // the copies below have sizes known at compile time
     *p++ = '"';
     std::memcpy(p, k, N - 1);
     p += N - 1;
@@ -103,9 +103,12 @@ class json_writer {
     *room(1) = c;
     ++cursor_;
   }
-  void put(std::string_view s) {  // s is never empty here
-    std::memcpy(room(s.size()), s.data(), s.size());
-    cursor_ += s.size();
+  void put(std::string_view s) { cursor_ = copy(room(s.size()), s); }
+  /// Copies s to p and returns the byte after it (an empty view may have no
+  /// data, which memcpy must not be given).
+  static char* copy(char* p, std::string_view s) noexcept {
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    return p + s.size();
   }
   CONSIST_DECL void separate();
   /// Writes s as a JSON string, then `suffix` as it is.

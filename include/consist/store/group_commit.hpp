@@ -197,7 +197,7 @@ class group_commit {
       }
       const auto now = clock::now();
       if (now >= until) break;
-      if (!stop()) work_.wait_until(lock, std::min(until, now + stage_poll_), stop);
+      work_.wait_until(lock, std::min(until, now + stage_poll_), stop);
     }
     staging_ = false;
   }

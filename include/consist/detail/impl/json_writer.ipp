@@ -104,13 +104,6 @@ inline std::size_t json_plain_prefix(std::string_view s) noexcept {
   return i;
 }
 
-/// Copies s to p and returns the byte after it (an empty view may have no
-/// data, which memcpy must not be given).
-inline char* json_copy(char* p, std::string_view s) noexcept {
-  if (!s.empty()) std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-
 // Boost.JSON's escapes: the two-letter forms for \b \t \n \f \r, \u00xx
 // (lower-case hex) for the other control characters, \" and \\; every other
 // byte as it is. Most text needs no escape: it is copied, quotes and
@@ -120,16 +113,16 @@ void json_writer::quoted(std::string_view s, std::string_view suffix) {
   if (i == s.size()) {
     char* p = room(s.size() + suffix.size() + 2);
     *p++ = '"';
-    p = json_copy(p, s);
+    p = copy(p, s);
     *p++ = '"';
-    cursor_ = json_copy(p, suffix);
+    cursor_ = copy(p, suffix);
     return;
   }
   static constexpr char hex[] = "0123456789abcdef";
   // Room for the worst case at once: every byte left as \u00xx.
   char* p = room(i + 6 * (s.size() - i) + suffix.size() + 2);
   *p++ = '"';
-  p = json_copy(p, s.substr(0, i));
+  p = copy(p, s.substr(0, i));
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i++]);
     *p++ = '\\';
@@ -148,11 +141,11 @@ void json_writer::quoted(std::string_view s, std::string_view suffix) {
         p += 5;
     }
     const std::size_t plain = json_plain_prefix(s.substr(i));
-    p = json_copy(p, s.substr(i, plain));
+    p = copy(p, s.substr(i, plain));
     i += plain;
   }
   *p++ = '"';
-  cursor_ = json_copy(p, suffix);
+  cursor_ = copy(p, suffix);
 }
 
 void json_writer::string(std::string_view s) {
