@@ -4,8 +4,11 @@
 
 #include <boost/hana/define_struct.hpp>
 
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
+
+std::size_t stored_runs(consist::tracker& t);  // store_count.cpp
 
 namespace {
 struct step_config {
@@ -23,6 +26,10 @@ int main(int, char** argv) {
   const auto second = t.run(step, consist::name{"step"}, consist::config{step_config{3}});
   if (first.cache_hit || !second.cache_hit || second.value != 4) {
     std::printf("consumer failed: the second run was not a hit of the first\n");
+    return 1;
+  }
+  if (const auto n = stored_runs(t); n != 2) {
+    std::printf("consumer failed: %zu runs stored, expected the miss and the hit's record\n", n);
     return 1;
   }
   std::printf("consumer ok: %s\n", second.run.signature.c_str());
