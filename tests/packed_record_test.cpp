@@ -41,6 +41,21 @@ TEST_CASE("random records come back from their packed form byte for byte") {
   }
 }
 
+TEST_CASE("unpacking into a record that held another one overwrites every field") {
+  // The store's writer unpacks every hit record into one record, reusing its buffers.
+  std::mt19937_64 g(20261130);
+  run_record into = fixtures::full_record("before", 7);
+  into.span_ranks = {span_rank_stat{"loop", "main.cpp", 42, true, 4, 3, 1, 9, 20, 10, 90, 200, 2}};
+  for (int i = 0; i < 500; ++i) {
+    // Every other record is a default one: nothing of the fuller record before may stay behind.
+    const auto r = i % 2 ? run_record{}
+                         : consist_test::randomize_record(g, fixtures::full_record("run_" + std::to_string(i), i % 50));
+    detail::packed_record(r).unpack_into(into);
+    REQUIRE(into == r);
+    REQUIRE(record_to_text(into) == record_to_text(r));
+  }
+}
+
 TEST_CASE("json values keep their kind through the packed form") {
   run_record r;
   r.meta = {{"i", std::int64_t{5}}, {"u", std::uint64_t{5}}, {"d", 5.0}, {"neg_zero", -0.0},

@@ -383,6 +383,39 @@ TEST_CASE("group commit: hit records the writer staged while lingering are store
   }
 }
 
+TEST_CASE("group commit: a hit record whose id names another run is stored whole under a new id") {
+  const auto dir = fixtures::scratch("store_hit_redraw");
+  auto s = open_store(dir);
+  auto other = minimal("step_0000abcd", "m", 1, run_status::completed);
+  other.pid = 1;
+  s->commit_run(other, nullptr, {});
+  // Queued packed (by reference), written at once by a flush, then again
+  // prepared by the writer while it lingers (the flush comes later).
+  for (const bool staged : {false, true}) {
+    auto r = minimal("step_0000abcd", "m", 2, run_status::completed);
+    r.pid = 2;  // another process's run under the same id
+    r.description = staged ? "staged" : "written at once";
+    r.tags = {"hit"};
+    r.meta["cache_hit"] = true;
+    r.cache_hit = true;
+    r.cache_source = "producer";
+    s->enqueue(r);
+    if (staged) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    s->flush();
+    CHECK(*s->get_run(other.id) == other);
+    run_query hits;
+    hits.tag = "hit";
+    const auto found = s->find_runs(hits);
+    const auto mine = std::find_if(found.begin(), found.end(), [&](const auto& x) { return x.description == r.description; });
+    REQUIRE(mine != found.end());
+    CHECK(mine->id != r.id);
+    CHECK(mine->id.starts_with("step_"));
+    r.id = mine->id;
+    CHECK(record_to_text(*mine) == record_to_text(r));
+  }
+  CHECK(s->run_count() == 3);
+}
+
 TEST_CASE("group commit: a flush returns after the sync its batch asked for") {
   // The store's writer commits running records without a sync and asks for
   // one: a flush must not return before it.

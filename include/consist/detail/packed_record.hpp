@@ -28,12 +28,21 @@ class packed_record {
   /// The record packed (unpack_record of bytes()).
   run_record unpack() const { return unpack_record(bytes()); }
 
+  /// The record packed, into `r`: every field is overwritten, and strings and
+  /// vectors keep their buffers where they are large enough, so a caller
+  /// that unpacks many records into one allocates little once it is warm.
+  void unpack_into(run_record& r) const { unpack_record_into(bytes(), r); }
+
   std::string_view bytes() const noexcept { return {bytes_.get(), size_}; }
   std::size_t size() const noexcept { return size_; }
 
   /// The record packed in `bytes`; an integrity_error when they are not
   /// exactly one packed record.
   CONSIST_DECL static run_record unpack_record(std::string_view bytes);
+
+  /// unpack_record into `r` (see unpack_into); on an integrity_error `r`
+  /// holds part of the record.
+  CONSIST_DECL static void unpack_record_into(std::string_view bytes, run_record& r);
 
  private:
   std::unique_ptr<char[]> bytes_;

@@ -210,7 +210,10 @@ class run_store {
   /// A run serialised outside the write transaction, so the writer lock is
   /// held only for the puts (and a retry after growth reuses the bytes).
   struct prepared {
+    // A hit record prepared from its packed form holds here only what
+    // put_run reads (id, started_at, pid, host): the rest is in `source`.
     run_record record;
+    const detail::packed_record* source = nullptr;  // set while its batch is written
     std::string text;
     std::string entry_bytes;  // empty: no signature index entry
     std::optional<signature_digest> signature;
@@ -289,6 +292,10 @@ class run_store {
 
   CONSIST_DECL prepared prepare(run_commit c) const;
 
+  /// prepare() of a packed hit record, unpacked into unpacked_ (the writer's
+  /// thread only), with a record that keeps only what put_run reads.
+  CONSIST_DECL prepared prepare_packed(const detail::packed_record& packed) const;
+
   /// Keeps a record just written (the text it was stored as) in recent_.
   CONSIST_DECL void remember(prepared&& p) const;
 
@@ -330,6 +337,7 @@ class run_store {
   std::mutex starts_m_;
   std::map<std::string, start_state, std::less<>> starts_;  // start_run records not yet written or withdrawn
   std::unique_ptr<detail::spare_files> spares_;  // null when read-only
+  mutable run_record unpacked_;  // the writer's: packed hit records are unpacked here (prepare_packed)
   std::unique_ptr<detail::group_commit<queued>> queue_;  // last: drained and joined first
 };
 

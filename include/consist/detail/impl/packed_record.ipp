@@ -221,7 +221,7 @@ void get(reader& in, std::optional<T>& v) {
   bool present = false;
   get(in, present);
   if (!present) return v.reset();
-  get(in, v.emplace());
+  get(in, v ? *v : v.emplace());  // a value there is overwritten whole, keeping its buffers
 }
 template <class A, class B>
 void get(reader& in, std::pair<A, B>& v) {
@@ -254,14 +254,15 @@ inline void get(reader& in, boost::json::value& v) {
     case json_tag::int64: get(in, v.emplace_int64()); return;
     case json_tag::uint64: get(in, v.emplace_uint64()); return;
     case json_tag::double_: get(in, v.emplace_double()); return;
-    case json_tag::string: v.emplace_string() = in.view(in.count()); return;
+    // A string, array or object there already is reused: overwritten whole, keeping its buffer.
+    case json_tag::string: (v.is_string() ? v.get_string() : v.emplace_string()) = in.view(in.count()); return;
     case json_tag::array: {
-      auto& a = v.emplace_array();
+      auto& a = v.is_array() ? v.get_array() : v.emplace_array();
       a.resize(in.count());
       for (auto& e : a) get(in, e);
       return;
     }
-    case json_tag::object: get(in, v.emplace_object()); return;
+    case json_tag::object: get(in, v.is_object() ? v.get_object() : v.emplace_object()); return;
   }
   malformed();
 }
@@ -283,10 +284,14 @@ packed_record::packed_record(const run_record& r) {
 
 run_record packed_record::unpack_record(std::string_view bytes) {
   run_record r;
+  unpack_record_into(bytes, r);
+  return r;
+}
+
+void packed_record::unpack_record_into(std::string_view bytes, run_record& r) {
   packing::reader in{bytes.data(), bytes.data() + bytes.size()};
   packing::get(in, r);
   if (in.p != in.end) packing::malformed();
-  return r;
 }
 
 }  // namespace consist::inline v0::detail

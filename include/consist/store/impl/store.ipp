@@ -361,6 +361,24 @@ run_store::prepared run_store::prepare(run_commit c) const {
   return p;
 }
 
+run_store::prepared run_store::prepare_packed(const detail::packed_record& packed) const {
+  // One record's buffers serve every hit record this writer prepares, so
+  // unpacking allocates little, and what the batch keeps until its commit
+  // (the text, the index entries, a few fields) is all that is freed after.
+  packed.unpack_into(unpacked_);
+  const run_record& r = unpacked_;
+  detail::validate_record_names(r);
+  prepared p;
+  if (signature_digest d{}; detail::hex_decode_into(r.signature, d)) p.signature = d;
+  p.text = record_to_text(r);
+  p.indexes = detail::index_entries_of(r);
+  p.record.id = r.id;
+  p.record.started_at = r.started_at;
+  p.record.pid = r.pid;
+  p.record.host = r.host;
+  return p;
+}
+
 void run_store::id_taken(const std::string& id) const {
   throw usage_error("the run id '" + id + "' already names another run in the store at " + env_.path(),
                     "an explicit consist::run_id was reused, or two runs drew the same random id",
@@ -431,9 +449,11 @@ void run_store::write_queued(std::vector<queued>& batch) {
     if (auto* r = std::get_if<run_record>(&item)) {
       runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
     } else if (auto* packed = std::get_if<detail::packed_record>(&item)) {
-      runs.push_back(prepare({packed->unpack(), std::nullopt, {}}));
+      runs.push_back(prepare_packed(*packed));
+      runs.back().source = packed;
     } else if (auto* done = std::get_if<staged>(&item)) {
       runs.push_back(std::move(done->ready));
+      runs.back().source = &done->packed;
     } else if (auto* h = std::get_if<hit>(&item)) {
       auto& [count, last] = hits[h->run_id];
       ++count;
@@ -463,7 +483,7 @@ void run_store::write_queued(std::vector<queued>& batch) {
 void run_store::stage_queued(queued& item) const {
   // Only a packed record: unpacking leaves it whole, so a throw loses nothing.
   if (auto* packed = std::get_if<detail::packed_record>(&item)) {
-    prepared ready = prepare({packed->unpack(), std::nullopt, {}});
+    prepared ready = prepare_packed(*packed);
     item.emplace<staged>(staged{std::move(ready), std::move(*packed)});
   }
 }
@@ -472,7 +492,7 @@ void run_store::write_hit_records(lmdb::txn& t, std::vector<prepared>& runs,
                                   const std::map<std::string, std::pair<std::uint64_t, timestamp>>& hits) {
   for (auto& p : runs)
     while (!put_run(t, p, id_use::same_run)) {
-      run_record moved = p.record;
+      run_record moved = p.source ? p.source->unpack() : p.record;
       moved.id = redrawn_id(moved.id);
       p = prepare({std::move(moved), std::nullopt, {}});
     }
