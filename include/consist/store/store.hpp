@@ -226,8 +226,10 @@ class run_store {
   /// written: it was allocated by the thread that queued it, and freeing it
   /// there while that thread still runs hits would make the two threads
   /// contend for that thread's heap.
+  /// The prepared run is held by pointer: the item moves with the batch
+  /// vector, and a prepared run is large to move.
   struct staged {
-    prepared ready;
+    std::unique_ptr<prepared> ready;
     detail::packed_record packed;
   };
   /// What the writer's queue holds: a record (moved in, or packed), a hit
@@ -292,9 +294,10 @@ class run_store {
 
   CONSIST_DECL prepared prepare(run_commit c) const;
 
-  /// prepare() of a packed hit record, unpacked into unpacked_ (the writer's
-  /// thread only), with a record that keeps only what put_run reads.
-  CONSIST_DECL prepared prepare_packed(const detail::packed_record& packed) const;
+  /// prepare() of a packed hit record into `p` (a default one), unpacked into
+  /// unpacked_ (the writer's thread only), with a record that keeps only what
+  /// put_run reads.
+  CONSIST_DECL void prepare_packed(const detail::packed_record& packed, prepared& p) const;
 
   /// Keeps a record just written (the text it was stored as) in recent_.
   CONSIST_DECL void remember(prepared&& p) const;
@@ -321,7 +324,7 @@ class run_store {
   CONSIST_DECL void stage_queued(queued& item) const;
 
   /// write_queued's cache-hit records (a taken id is drawn again) and hit counters.
-  CONSIST_DECL void write_hit_records(lmdb::txn& t, std::vector<prepared>& runs,
+  CONSIST_DECL void write_hit_records(lmdb::txn& t, const std::vector<prepared*>& runs,
                                       const std::map<std::string, std::pair<std::uint64_t, timestamp>>& hits);
 
   CONSIST_DECL void open_or_create();

@@ -361,14 +361,13 @@ run_store::prepared run_store::prepare(run_commit c) const {
   return p;
 }
 
-run_store::prepared run_store::prepare_packed(const detail::packed_record& packed) const {
+void run_store::prepare_packed(const detail::packed_record& packed, prepared& p) const {
   // One record's buffers serve every hit record this writer prepares, so
   // unpacking allocates little, and what the batch keeps until its commit
   // (the text, the index entries, a few fields) is all that is freed after.
   packed.unpack_into(unpacked_);
   const run_record& r = unpacked_;
   detail::validate_record_names(r);
-  prepared p;
   if (signature_digest d{}; detail::hex_decode_into(r.signature, d)) p.signature = d;
   p.text = record_to_text(r);
   p.indexes = detail::index_entries_of(r);
@@ -376,7 +375,6 @@ run_store::prepared run_store::prepare_packed(const detail::packed_record& packe
   p.record.started_at = r.started_at;
   p.record.pid = r.pid;
   p.record.host = r.host;
-  return p;
 }
 
 void run_store::id_taken(const std::string& id) const {
@@ -419,8 +417,10 @@ std::string run_store::redrawn_id(const std::string& id) {
 }
 
 void run_store::write_queued(std::vector<queued>& batch) {
-  std::vector<prepared> runs, starts;
-  runs.reserve(batch.size());  // a prepared run is large: no moves while the batch is gathered
+  std::vector<prepared> owned, starts;  // the runs not staged before, prepared now
+  owned.reserve(batch.size());           // a prepared run is large: no moves while the batch is gathered
+  std::vector<prepared*> runs;           // every run of the batch, in order (staged ones where they are)
+  runs.reserve(batch.size());
   std::vector<std::string> taken;  // ids of the start_run records this batch writes
   std::map<std::string, std::pair<std::uint64_t, timestamp>> hits;
   // However the transaction ends, the starts taken are no longer pending.
@@ -447,13 +447,14 @@ void run_store::write_queued(std::vector<queued>& batch) {
   for (auto* r : to_start) starts.push_back(prepare({std::move(*r), std::nullopt, {}}));
   for (auto& item : batch) {
     if (auto* r = std::get_if<run_record>(&item)) {
-      runs.push_back(prepare({std::move(*r), std::nullopt, {}}));
+      runs.push_back(&owned.emplace_back(prepare({std::move(*r), std::nullopt, {}})));
     } else if (auto* packed = std::get_if<detail::packed_record>(&item)) {
-      runs.push_back(prepare_packed(*packed));
-      runs.back().source = packed;
+      runs.push_back(&owned.emplace_back());
+      prepare_packed(*packed, *runs.back());
+      runs.back()->source = packed;
     } else if (auto* done = std::get_if<staged>(&item)) {
-      runs.push_back(std::move(done->ready));
-      runs.back().source = &done->packed;
+      runs.push_back(done->ready.get());
+      runs.back()->source = &done->packed;
     } else if (auto* h = std::get_if<hit>(&item)) {
       auto& [count, last] = hits[h->run_id];
       ++count;
@@ -483,19 +484,22 @@ void run_store::write_queued(std::vector<queued>& batch) {
 void run_store::stage_queued(queued& item) const {
   // Only a packed record: unpacking leaves it whole, so a throw loses nothing.
   if (auto* packed = std::get_if<detail::packed_record>(&item)) {
-    prepared ready = prepare_packed(*packed);
+    auto ready = std::make_unique<prepared>();
+    prepare_packed(*packed, *ready);
     item.emplace<staged>(staged{std::move(ready), std::move(*packed)});
   }
 }
 
-void run_store::write_hit_records(lmdb::txn& t, std::vector<prepared>& runs,
+void run_store::write_hit_records(lmdb::txn& t, const std::vector<prepared*>& runs,
                                   const std::map<std::string, std::pair<std::uint64_t, timestamp>>& hits) {
-  for (auto& p : runs)
+  for (prepared* run : runs) {
+    prepared& p = *run;
     while (!put_run(t, p, id_use::same_run)) {
       run_record moved = p.source ? p.source->unpack() : p.record;
       moved.id = redrawn_id(moved.id);
       p = prepare({std::move(moved), std::nullopt, {}});
     }
+  }
   for (const auto& [id, counted] : hits) {
     auto [count, last] = counted;
     if (const auto v = t.get(db_.hit_counters, id)) {
