@@ -110,6 +110,9 @@ class json_writer {
     if (!s.empty()) std::memcpy(p, s.data(), s.size());
     return p + s.size();
   }
+  /// int64 and uint64 (defined beside them).
+  template <class Int>
+  void integer(Int v);
   CONSIST_DECL void separate();
   /// Writes s as a JSON string, then `suffix` as it is.
   CONSIST_DECL void quoted(std::string_view s, std::string_view suffix = {});

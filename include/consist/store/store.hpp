@@ -292,6 +292,10 @@ class run_store {
     });
   }
 
+  /// What prepare() and prepare_packed() both take from a record: its names
+  /// checked (usage_error), its signature, its text and its index entries.
+  CONSIST_DECL static void describe(const run_record& r, prepared& p);
+
   CONSIST_DECL prepared prepare(run_commit c) const;
 
   /// prepare() of a packed hit record into `p` (a default one), unpacked into

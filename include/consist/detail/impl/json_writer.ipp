@@ -153,17 +153,16 @@ void json_writer::string(std::string_view s) {
   quoted(s);
 }
 
-void json_writer::int64(std::int64_t v) {
+template <class Int>
+void json_writer::integer(Int v) {
   separate();
   char* p = room(24);
   cursor_ = std::to_chars(p, p + 24, v).ptr;
 }
 
-void json_writer::uint64(std::uint64_t v) {
-  separate();
-  char* p = room(24);
-  cursor_ = std::to_chars(p, p + 24, v).ptr;
-}
+void json_writer::int64(std::int64_t v) { integer(v); }
+
+void json_writer::uint64(std::uint64_t v) { integer(v); }
 
 void json_writer::boolean(bool v) {
   separate();

@@ -340,10 +340,16 @@ bool run_store::matches(const run_query& q, const run_record& r) {
          (!q.tag || std::find(r.tags.begin(), r.tags.end(), *q.tag) != r.tags.end());
 }
 
+void run_store::describe(const run_record& r, prepared& p) {
+  detail::validate_record_names(r);
+  if (signature_digest d{}; detail::hex_decode_into(r.signature, d)) p.signature = d;
+  p.text = record_to_text(r);
+  p.indexes = detail::index_entries_of(r);
+}
+
 run_store::prepared run_store::prepare(run_commit c) const {
-  detail::validate_record_names(c.record);
   prepared p;
-  if (signature_digest d{}; detail::hex_decode_into(c.record.signature, d)) p.signature = d;
+  describe(c.record, p);
   if (c.entry) {
     if (c.entry->run_id != c.record.id || !p.signature || *p.signature != c.entry->signature)
       throw usage_error("the cache entry given for run '" + c.record.id + "' belongs to another run or signature",
@@ -355,8 +361,6 @@ run_store::prepared run_store::prepare(run_commit c) const {
     layout::validate_name(a.id, "artifact id");
     p.artifacts.emplace_back(a.id, artifact_to_text(a));
   }
-  p.text = record_to_text(c.record);
-  p.indexes = detail::index_entries_of(c.record);
   p.record = std::move(c.record);
   return p;
 }
@@ -367,10 +371,7 @@ void run_store::prepare_packed(const detail::packed_record& packed, prepared& p)
   // (the text, the index entries, a few fields) is all that is freed after.
   packed.unpack_into(unpacked_);
   const run_record& r = unpacked_;
-  detail::validate_record_names(r);
-  if (signature_digest d{}; detail::hex_decode_into(r.signature, d)) p.signature = d;
-  p.text = record_to_text(r);
-  p.indexes = detail::index_entries_of(r);
+  describe(r, p);
   p.record.id = r.id;
   p.record.started_at = r.started_at;
   p.record.pid = r.pid;
