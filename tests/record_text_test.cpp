@@ -177,3 +177,23 @@ TEST_CASE("json_writer appends to what the string held, grows past its room, and
   w.finish();  // a second finish changes nothing
   CHECK(out == "null");
 }
+
+TEST_CASE("json_writer reopens a written object to add members, also an empty one") {
+  std::string out = R"({"a":1})";
+  {
+    detail::json_writer w(out, detail::json_writer::reopen_object);
+    w.member_int("b", 2);
+    w.key("c");
+    w.begin_object();
+    w.end_object();
+    w.end_object();
+  }
+  CHECK(out == R"({"a":1,"b":2,"c":{}})");
+  std::string empty = "[1,{}";  // an object that ends other text, without members
+  {
+    detail::json_writer w(empty, detail::json_writer::reopen_object);
+    w.member("k", "v");
+    w.end_object();
+  }
+  CHECK(empty == R"([1,{"k":"v"})");
+}

@@ -177,6 +177,18 @@ TEST_CASE("a tracker's misses write their snapshots into files made ahead; closi
     CHECK(inode_of(consist::snapshot_path(dir, second_id)) == spare);
     CHECK(consist::read_snapshot(consist::snapshot_path(dir, second_id)).id == second_id);
     CHECK(consist::read_snapshot(consist::snapshot_path(dir, first.run.id)).id == first.run.id);
+    // The snapshot is made from the record's text as committed: the same
+    // record as the store's, and the same text a snapshot of it has.
+    for (const auto* r : {&first.run, &second.run}) {
+      const auto file = consist::snapshot_path(dir, r->id);
+      const auto snap = consist::read_snapshot_full(file);
+      CHECK(snap.record == *r);
+      CHECK(snap.record == t.store().get_run(r->id));
+      REQUIRE(snap.cache.has_value());
+      std::ifstream in(file, std::ios::binary);
+      const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+      CHECK(text == consist::snapshot_to_text(*r, &*snap.cache, snap.artifacts));
+    }
   }
   for (const auto& n : names_in(runs)) CHECK_MESSAGE(!n.starts_with("."), n);
   CHECK(names_in(runs).size() == 2);

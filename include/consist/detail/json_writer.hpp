@@ -28,6 +28,12 @@ namespace consist::inline v0::detail {
 class json_writer {
  public:
   CONSIST_DECL explicit json_writer(std::string& out);
+  /// Reopens the object `out` ends with (its text must end with that
+  /// object's '}', which is taken off): what is written next are further
+  /// members of it, and end_object() closes it again.
+  struct reopen_object_t {};
+  static constexpr reopen_object_t reopen_object{};
+  CONSIST_DECL json_writer(std::string& out, reopen_object_t);
   ~json_writer() { finish(); }
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;

@@ -49,6 +49,12 @@ CONSIST_DECL void write_snapshot(const std::filesystem::path& run_dir, const run
 CONSIST_DECL std::string snapshot_to_text(const run_record& record, const cache_entry* entry = nullptr,
                                           std::span<const artifact> artifacts = {});
 
+/// The same text, from the record's own text (`record_to_text(record)`, as
+/// run_store::commit_run returns it), which begins it: the record is not
+/// written a second time.
+CONSIST_DECL std::string snapshot_to_text(std::string record_text, const run_record& record, const cache_entry* entry,
+                                          std::span<const artifact> artifacts);
+
 /// Decodes the text of a snapshot; `source` names it in errors.
 CONSIST_DECL snapshot snapshot_from_text(std::string_view text, const std::string& source);
 

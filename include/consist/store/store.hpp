@@ -135,7 +135,10 @@ class run_store {
   /// started_at, pid and host: the one begin_run or start_run wrote); a
   /// record of another run under that id is a usage_error, and nothing is
   /// written. A start_run record of the run still queued is withdrawn.
-  CONSIST_DECL void commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts);
+  /// Returns the record's text as stored (record_to_text(record)), from which
+  /// a snapshot of the run is made without writing the record again.
+  CONSIST_DECL std::string commit_run(const run_record& record, const cache_entry* entry,
+                                      std::span<const artifact> artifacts);
 
   /// Commits many runs in one write transaction (imports, rebuilds).
   CONSIST_DECL void commit_runs(std::span<const run_commit> runs);

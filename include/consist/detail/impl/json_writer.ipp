@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstring>
 
@@ -16,6 +17,18 @@ json_writer::json_writer(std::string& out) : out_(&out) {
   out.resize(std::max(out.capacity(), used + 256));  // the room is out's own capacity, at least 256 bytes
   cursor_ = out.data() + used;
   end_ = out.data() + out.size();
+}
+
+/// `out` without the '}' that closes the object it ends with.
+inline std::string& without_object_close(std::string& out) noexcept {
+  assert(out.ends_with('}'));
+  out.pop_back();
+  return out;
+}
+
+json_writer::json_writer(std::string& out, reopen_object_t) : json_writer(without_object_close(out)) {
+  // A member was written before unless the object was empty ("{}").
+  first_ = cursor_ == out_->data() || cursor_[-1] == '{';
 }
 
 void json_writer::grow(std::size_t n) {

@@ -176,10 +176,14 @@ void executing_run::merge_meta(const boost::json::object& m) {
   for (const auto& kv : m) rec_.meta.insert_or_assign(kv.key(), kv.value());
 }
 
-/// write_snapshot, through the files the store makes ahead (snapshot_file.hpp).
-inline void write_run_snapshot(run_store& store, const std::filesystem::path& run_dir, const run_record& rec,
-                               const cache_entry* entry, std::span<const artifact> artifacts) {
-  write_snapshot_file(snapshot_path(run_dir, rec.id), snapshot_to_text(rec, entry, artifacts), store.snapshot_spares());
+/// Commits the run, then writes its snapshot as write_snapshot does, but
+/// from the record's text just stored and through the files the store makes
+/// ahead (snapshot_file.hpp).
+inline void commit_with_snapshot(run_store& store, const std::filesystem::path& run_dir, const run_record& rec,
+                                 const cache_entry* entry, std::span<const artifact> artifacts) {
+  std::string text = store.commit_run(rec, entry, artifacts);
+  write_snapshot_file(snapshot_path(run_dir, rec.id), snapshot_to_text(std::move(text), rec, entry, artifacts),
+                      store.snapshot_spares());
 }
 
 void executing_run::complete(const std::vector<std::uint8_t>* value) {
@@ -195,8 +199,7 @@ void executing_run::complete(const std::vector<std::uint8_t>* value) {
     entry->value = *value;
     entry->outputs = outputs_;
   }
-  store_->commit_run(rec_, entry ? &*entry : nullptr, artifacts_);
-  write_run_snapshot(*store_, run_dir_, rec_, entry ? &*entry : nullptr, artifacts_);
+  commit_with_snapshot(*store_, run_dir_, rec_, entry ? &*entry : nullptr, artifacts_);
 }
 
 void executing_run::fail(std::string error) {
@@ -204,8 +207,7 @@ void executing_run::fail(std::string error) {
   rec_.error = std::move(error);
   rec_.ended_at = rec_.updated_at = now();
   if (!writes_) return;
-  store_->commit_run(rec_, nullptr, artifacts_);
-  write_run_snapshot(*store_, run_dir_, rec_, nullptr, artifacts_);
+  commit_with_snapshot(*store_, run_dir_, rec_, nullptr, artifacts_);
 }
 
 void executing_run::explain(const resolved_invocation& inv, std::string_view why) {

@@ -69,11 +69,14 @@ inline std::optional<cache_entry> cache_from_json(const boost::json::value& v, c
 // doc["cache"] and doc["artifacts"] were added.
 std::string snapshot_to_text(const run_record& record, const cache_entry* entry,
                              std::span<const artifact> artifacts) {
-  std::string out;
-  out.reserve(4096 + 512 * artifacts.size());
-  detail::json_writer w(out);
-  w.begin_object();
-  detail::write_record_members(w, record);
+  return snapshot_to_text(record_to_text(record), record, entry, artifacts);
+}
+
+std::string snapshot_to_text(std::string record_text, const run_record& record, const cache_entry* entry,
+                             std::span<const artifact> artifacts) {
+  std::string out = std::move(record_text);
+  out.reserve(out.size() + 1024 + 512 * artifacts.size());
+  detail::json_writer w(out, detail::json_writer::reopen_object);
   detail::write_cache_member(w, record, entry);
   w.key("artifacts");
   w.begin_array();

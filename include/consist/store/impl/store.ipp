@@ -116,7 +116,8 @@ void run_store::withdraw_start(const std::string& id) {
   if (const auto it = starts_.find(id); it != starts_.end() && it->second == start_state::queued) starts_.erase(it);
 }
 
-void run_store::commit_run(const run_record& record, const cache_entry* entry, std::span<const artifact> artifacts) {
+std::string run_store::commit_run(const run_record& record, const cache_entry* entry,
+                                  std::span<const artifact> artifacts) {
   env_.require_writable("commit a run");
   auto p = prepare({record, entry ? std::optional(*entry) : std::nullopt,
                     std::vector<artifact>(artifacts.begin(), artifacts.end())});
@@ -124,7 +125,9 @@ void run_store::commit_run(const run_record& record, const cache_entry* entry, s
   env_.write([&](lmdb::txn& t) {
     if (!put_run(t, p, id_use::same_run)) id_taken(p.record.id);
   });
+  std::string text = p.text;
   remember(std::move(p));
+  return text;
 }
 
 void run_store::remember(prepared&& p) const {
