@@ -93,6 +93,23 @@ TEST_CASE("fast mode: same size and mtime is the same fingerprint; a touched mti
   CHECK(fingerprint_path(file, hashing_mode::fast) != first);  // the size differs
 }
 
+TEST_CASE("fast mode: another file of the same size and mtime is another fingerprint") {
+  const auto dir = scratch("fast_other_file");
+  write_file(dir / "a.txt", "12345");
+  write_file(dir / "b.txt", "54321");
+  fs::last_write_time(dir / "b.txt", fs::last_write_time(dir / "a.txt"));
+  const auto a = fingerprint_path(dir / "a.txt", hashing_mode::fast);
+  const auto b = fingerprint_path(dir / "b.txt", hashing_mode::fast);
+  REQUIRE(a.size == b.size);
+  REQUIRE(a.mtime_ns == b.mtime_ns);
+  CHECK(a != b);
+  CHECK(fingerprint_path(dir / "a.txt", hashing_mode::fast) == a);  // the same file again: the same
+  // Put in a's place (a new inode, as tar and rsync do), b is still not a.
+  fs::rename(dir / "b.txt", dir / "a.txt");
+  CHECK(fingerprint_path(dir / "a.txt", hashing_mode::fast) == b);
+  CHECK(fingerprint_path(dir / "a.txt", hashing_mode::fast) != a);
+}
+
 TEST_CASE("a 5 MiB file's full digest is the one-shot SipHash-128 of its bytes") {
   const auto dir = scratch("large");
   const auto bytes = pseudo_random_bytes(5 * 1024 * 1024 + 3);  // not a multiple of the block

@@ -2,7 +2,8 @@
 // Fingerprints of files and directories: what identifies an input or output.
 //
 // full mode: a file's digest is SipHash-2-4-128 (identity_key) of its bytes,
-//   read in 1 MiB blocks; fast mode: a digest of its size and mtime in ns.
+//   read in 1 MiB blocks; fast mode: a digest of its size, mtime in ns and
+//   inode number (so a copy with the same size and mtime is another file).
 // A directory's digest covers every entry below it, sorted by relative path
 //   (generic form, '/' separated, compared bytewise): for a file its relative
 //   name and its file digest, for a subdirectory its relative name. Renaming a
@@ -30,8 +31,9 @@
 namespace consist::inline v0 {
 
 /// How file contents enter an identity: full reads every byte; fast trusts
-/// size and modification time (much cheaper, blind to same-size rewrites
-/// within the filesystem's timestamp resolution).
+/// size, modification time and inode number (much cheaper, blind to a
+/// same-size rewrite in place whose mtime is put back or falls within the
+/// filesystem's timestamp resolution).
 enum class hashing_mode { full, fast };
 
 constexpr std::string_view to_string(hashing_mode mode) noexcept {

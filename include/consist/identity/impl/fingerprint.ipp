@@ -67,11 +67,18 @@ inline struct stat stat_following_links(const std::filesystem::path& path) {
   throw_path_error(path, "stat", err);
 }
 
-inline std::array<std::uint8_t, 16> fast_file_digest(std::uint64_t size, std::int64_t mtime_ns) noexcept {
+/// Size and mtime, and the inode number: two files of the same size and
+/// mtime (a copy made with `cp -p`, `tar -x` or `rsync -t`, or two files
+/// written within one tick of the filesystem's clock) are different files.
+/// Not the device number: that of a network filesystem can change from one
+/// mount, and one node, to the next.
+inline std::array<std::uint8_t, 16> fast_file_digest(std::uint64_t size, std::int64_t mtime_ns,
+                                                     std::uint64_t inode) noexcept {
   siphash24_128_stream h(identity_key);
-  hash_field(h, "consist.fingerprint.fast");
+  hash_field(h, "consist.fingerprint.fast.v2");
   hash_u64(h, size);
   hash_u64(h, static_cast<std::uint64_t>(mtime_ns));
+  hash_u64(h, inode);
   return h.finish();
 }
 
@@ -138,7 +145,8 @@ inline fingerprint fingerprint_file(const std::filesystem::path& path, const str
                                     content_hasher& hasher) {
   if (mode == hashing_mode::full) return hasher.file(path);
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  return {hashing_mode::fast, fast_file_digest(size, mtime_ns_of(st)), size, mtime_ns_of(st), false, 1};
+  return {hashing_mode::fast, fast_file_digest(size, mtime_ns_of(st), static_cast<std::uint64_t>(st.st_ino)), size,
+          mtime_ns_of(st), false, 1};
 }
 
 struct walk_entry {
