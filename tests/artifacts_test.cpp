@@ -1,5 +1,6 @@
-// Artifacts through the run API: upstream changes invalidate downstream
-// steps, content and fast fingerprints of inputs, input order, output
+// Artifacts through the run API: upstream changes (and upstream re-runs that
+// wrote other bytes) invalidate downstream steps, content and fast
+// fingerprints of inputs, input order, output
 // policies, eager validation of cached outputs, and key validation.
 #include <consist.hpp>
 
@@ -105,6 +106,54 @@ TEST_CASE("fast mode: the same size and mtime hit, a touched mtime misses") {
   CHECK_FALSE(r.cache_hit);
   CHECK(calls == 2);
   CHECK(r.run.explanation->changed_inputs == std::vector<std::string>{"network"});
+}
+
+TEST_CASE("fast mode: another file of the same size and mtime misses (a copy with cp -p, tar, rsync)") {
+  consist::tracker t(scratch_config("fast_copy", consist::hashing_mode::fast));
+  const auto y2020 = t.run_dir() / "year2020.csv", y2030 = t.run_dir() / "year2030.csv";
+  write_file(y2020, "AAAA");
+  write_file(y2030, "BBBB");
+  std::filesystem::last_write_time(y2030, std::filesystem::last_write_time(y2020));
+  REQUIRE(consist::fingerprint_path(y2020, consist::hashing_mode::fast).size ==
+          consist::fingerprint_path(y2030, consist::hashing_mode::fast).size);
+  auto step = [](consist::run_context& ctx) { return read_file(ctx.input_path("demand")); };
+  CHECK(t.run(step, consist::name{"load"}, consist::inputs{{"demand", y2020}}).value == "AAAA");
+  auto r = t.run(step, consist::name{"load"}, consist::inputs{{"demand", y2030}});
+  CHECK_FALSE(r.cache_hit);
+  CHECK(r.value == "BBBB");
+  CHECK(t.run(step, consist::name{"load"}, consist::inputs{{"demand", y2030}}).cache_hit);
+}
+
+TEST_CASE("an upstream step re-executed with overwrite: downstream misses when its output changed, hits if not") {
+  consist::tracker t(scratch_config("overwrite_chain"));
+  std::string produced = "gen0";
+  auto upstream = [&](consist::run_context& ctx) { write_file(ctx.output_path("out"), produced); };
+  auto downstream = [](consist::run_context& ctx) { return read_file(ctx.input_path("in")); };
+  auto up = [&](consist::cache_mode mode) {
+    return t.run(upstream, consist::name{"up"}, consist::outputs{"out"}, consist::cache_options{.mode = mode});
+  };
+  auto down = [&](const consist::artifact& a) { return t.run(downstream, consist::name{"down"}, consist::inputs{{"in", a}}); };
+
+  const auto first = up(consist::cache_mode::reuse);
+  CHECK(down(first.outputs.at("out")).value == "gen0");
+  // The same signature, other bytes: the downstream run is another run.
+  produced = "gen1";
+  const auto again = up(consist::cache_mode::overwrite);
+  REQUIRE_FALSE(again.cache_hit);
+  REQUIRE(again.run.signature == first.run.signature);
+  const auto d1 = down(again.outputs.at("out"));
+  CHECK_FALSE(d1.cache_hit);
+  CHECK(d1.value == "gen1");
+  REQUIRE(d1.run.explanation.has_value());
+  CHECK(d1.run.explanation->changed_components == std::vector<std::string>{"inputs"});
+  // Re-executed and wrote the same bytes: the content fingerprint is the same, so downstream hits.
+  const auto same = up(consist::cache_mode::overwrite);
+  REQUIRE_FALSE(same.cache_hit);
+  const auto d2 = down(same.outputs.at("out"));
+  CHECK(d2.cache_hit);
+  CHECK(d2.value == "gen1");
+  // And a reuse of the upstream step now gives the overwrite's artifact, so downstream hits too.
+  CHECK(down(up(consist::cache_mode::reuse).outputs.at("out")).cache_hit);
 }
 
 TEST_CASE("input order does not matter") {

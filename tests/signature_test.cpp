@@ -67,7 +67,26 @@ TEST_CASE("pinned signatures: stored identities must not change between versions
   a.fingerprint = consist::to_hex(digest_of("bytes"));
   CHECK(consist::to_hex(consist::detail::artifact_input_digest(a)) == "6e4a9f637b43535b0691189bb813fe77");
   a.producing_signature = consist::to_hex(digest_of("producer"));
-  CHECK(consist::to_hex(consist::detail::artifact_input_digest(a)) == "01050ee46a2fed8ceb37b3dd374b5b60");
+  CHECK(consist::to_hex(consist::detail::artifact_input_digest(a)) == "3315eeef2d77ca233c42f8d82a3cd763");
+  // A produced artifact is named by its producer, its key and the fingerprint
+  // the producer recorded: a producer re-executed under the same signature
+  // (overwrite) that wrote other bytes is another input.
+  const auto produced = consist::detail::artifact_input_digest(a);
+  auto other = a;
+  other.fingerprint = consist::to_hex(digest_of("other bytes"));
+  CHECK(consist::detail::artifact_input_digest(other) != produced);
+  other = a;
+  other.fingerprint_strategy = "fast";
+  CHECK(consist::detail::artifact_input_digest(other) != produced);
+  other = a;
+  other.key = "skims2";
+  CHECK(consist::detail::artifact_input_digest(other) != produced);
+  other = a;
+  other.producing_signature = consist::to_hex(digest_of("producer 2"));
+  CHECK(consist::detail::artifact_input_digest(other) != produced);
+  other = a;
+  other.location = "elsewhere/skims.omx";  // where it lies is not what it is
+  CHECK(consist::detail::artifact_input_digest(other) == produced);
 }
 
 TEST_CASE("every signature component changes the signature") {

@@ -73,7 +73,10 @@ namespace detail {
 
 /// The artifact's contribution to an input hash: an artifact some run
 /// produced is named by that run's signature and its key (so a change
-/// upstream changes every run downstream); any other by its fingerprint.
+/// upstream changes every run downstream) and by the fingerprint the run
+/// recorded (so does a producer re-executed under the same signature, with
+/// cache_options{.mode = overwrite}, that wrote other bytes); any other by
+/// its fingerprint.
 CONSIST_DECL digest128 artifact_input_digest(const artifact& a);
 
 // Plain files are named by their fingerprint; the mode is part of it, so a

@@ -21,9 +21,15 @@ namespace detail {
 digest128 artifact_input_digest(const artifact& a) {
   hash_sink sink;
   if (!a.producing_signature.empty()) {
-    encode(sink, std::string_view("consist.input.produced"));
+    // The producer's signature chains the identities (a change upstream
+    // changes every run downstream); the fingerprint the producer recorded
+    // covers a producer re-executed under the same signature (overwrite),
+    // whose output may hold other bytes.
+    encode(sink, std::string_view("consist.input.produced.v2"));
     encode(sink, a.producing_signature);
     encode(sink, a.key);
+    encode(sink, a.fingerprint_strategy);
+    encode(sink, a.fingerprint);
   } else {
     encode(sink, std::string_view("consist.input.file"));
     encode(sink, a.fingerprint_strategy);
