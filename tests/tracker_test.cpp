@@ -287,6 +287,31 @@ TEST_CASE("four threads running distinct steps concurrently all land") {
   CHECK(t.store().run_count() == 100);
 }
 
+TEST_CASE("a pool of 300 threads, all alive at once, each hits (a reader slot each)") {
+  // An OpenMP-sized pool: every thread that reads the store holds one slot of
+  // its reader table while it lives, so the table must outgrow LMDB's default 126.
+  consist::tracker t(scratch_config("thread_pool"));
+  auto step = [](const demand_config& c) { return c.zones; };
+  t.run(step, consist::name{"pool"}, consist::config{demand_config{1.0, 7, "p"}});
+  constexpr int pool = 300;
+  std::atomic<int> hits{0}, errors{0}, arrived{0};
+  std::vector<std::thread> threads;
+  for (int th = 0; th < pool; ++th) {
+    threads.emplace_back([&] {
+      try {
+        if (t.run(step, consist::name{"pool"}, consist::config{demand_config{1.0, 7, "p"}}).cache_hit) ++hits;
+      } catch (const consist::error&) {
+        ++errors;
+      }
+      ++arrived;
+      while (arrived < pool) std::this_thread::yield();  // no thread ends, freeing its slot, before all have read
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(errors == 0);
+  CHECK(hits == pool);
+}
+
 TEST_CASE("the same run in a second process hits") {
   const auto dir = consist_test::scratch_dir("process");
   const std::string prog = std::string(CONSIST_TEST_PROGRAM_DIR) + "/prog_run_step";

@@ -55,7 +55,10 @@ namespace consist::inline v0::lmdb {
 struct env_options {
   std::size_t map_size = std::size_t{16} << 20;  // initial; grows on demand
   unsigned max_dbs = 16;
-  unsigned max_readers = 126;
+  // Each thread that reads holds a slot while it lives (64 bytes of the lock
+  // file each): room for a node's thread pools, where LMDB's default is 126.
+  // A store's first opener sizes the table; later ones adopt its size.
+  unsigned max_readers = 1024;
   bool read_only = false;
   consist::durability durability = durability::sync;
 };
