@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <dlfcn.h>
 #include <elf.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -212,4 +214,90 @@ TEST_CASE("hex encoding is lowercase and round-trips") {
   CHECK(two == std::array<std::uint8_t, 2>{0xbe, 0xef});
   CHECK_FALSE(hex_decode_into("bee", two));
   static_assert(is_lower_hex("00ff") && !is_lower_hex("00FF") && !is_lower_hex("0"));
+}
+
+namespace {
+
+std::string plugin_file(const std::string& variant) {
+  return (std::filesystem::path(CONSIST_TEST_PLUGIN_DIR) / ("libconsist_test_plugin_" + variant + ".so")).string();
+}
+
+// Runs the step of one build of the plugin over the store in `dir`.
+std::string run_plugin(const std::string& variant, const std::filesystem::path& dir) {
+  const auto host = std::filesystem::path(CONSIST_TEST_PROGRAM_DIR) / "prog_plugin_host";
+  const std::string cmd = host.string() + " '" + plugin_file(variant) + "' '" + dir.string() + "' 2>&1";
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 512> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), p) != nullptr) out += buf.data();
+  ::pclose(p);
+  return out;
+}
+
+std::string field(const std::string& out, const std::string& name) {
+  const auto at = out.find(name + "=");
+  if (at == std::string::npos) return "";
+  const auto from = at + name.size() + 1;
+  return out.substr(from, out.find_first_of(" \n", from) - from);
+}
+
+}  // namespace
+
+TEST_CASE("a step compiled into a shared library is identified by the library's build-id, not the program's") {
+  const auto dir = std::filesystem::path(CONSIST_TEST_BINARY_DIR) / "plugin_identity";
+  std::filesystem::remove_all(dir);
+  const auto a1 = run_plugin("a", dir);
+  INFO(a1);
+  REQUIRE(field(a1, "value") == "1");
+  CHECK(field(a1, "hit") == "0");
+  CHECK(field(a1, "mode") == "build_id");
+  const std::string plugin_a = field(a1, "code");
+  CHECK(plugin_a == build_id_from_file(plugin_file("a")));
+  CHECK(plugin_a != field(a1, "host"));
+  // The same library again: a hit.
+  const auto a2 = run_plugin("a", dir);
+  INFO(a2);
+  CHECK(field(a2, "hit") == "1");
+  CHECK(field(a2, "value") == "1");
+  // The library rebuilt (another value), the program unchanged: a miss that runs the new code.
+  const auto b = run_plugin("b", dir);
+  INFO(b);
+  CHECK(field(b, "hit") == "0");
+  CHECK(field(b, "value") == "2");
+  CHECK(field(b, "code") != plugin_a);
+  CHECK(field(b, "host") == field(a1, "host"));
+  // A library without a build-id: an identity_error naming it, not the program's identity.
+  const auto none = run_plugin("no_build_id", dir);
+  INFO(none);
+  CHECK(none.find("error: ") != std::string::npos);
+  CHECK(none.find("libconsist_test_plugin_no_build_id.so") != std::string::npos);
+  CHECK(none.find("-Wl,--build-id") != std::string::npos);
+  CHECK(field(none, "value").empty());
+}
+
+TEST_CASE("code in the main program is in it; code in a loaded library is not, and is found there") {
+  CHECK(consist::detail::in_main_program(consist::detail::calling_code()));
+  const auto self = consist::detail::object_containing(consist::detail::calling_code());
+  REQUIRE(self.has_value());
+  CHECK(self->name.empty());  // the dynamic loader names the main program ""
+  REQUIRE(self->build_id.has_value());
+  CHECK(consist::detail::hex_encode(*self->build_id) == build_id_from_file(self_executable()));
+  CHECK_FALSE(consist::detail::object_containing(nullptr).has_value());
+  const unsigned long long before = consist::detail::loaded_objects_generation();
+  void* lib = ::dlopen(plugin_file("a").c_str(), RTLD_NOW);
+  REQUIRE(lib != nullptr);
+  const void* in_lib = ::dlsym(lib, "consist_test_plugin_run");
+  REQUIRE(in_lib != nullptr);
+  CHECK(consist::detail::loaded_objects_generation() != before);
+  CHECK_FALSE(consist::detail::in_main_program(in_lib));
+  const auto plugin = consist::detail::object_containing(in_lib);
+  REQUIRE(plugin.has_value());
+  CHECK(plugin->name.ends_with("libconsist_test_plugin_a.so"));
+  REQUIRE(plugin->build_id.has_value());
+  const auto id = consist::detail::shared_library_code_identity(in_lib);
+  CHECK(id.mode == consist::code_mode::build_id);
+  CHECK(id.value == consist::detail::hex_encode(*plugin->build_id));
+  CHECK(consist::detail::shared_library_code_identity(in_lib) == id);  // remembered, the same
+  ::dlclose(lib);
 }

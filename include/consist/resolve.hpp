@@ -163,8 +163,13 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
   // Identity: code.
   std::optional<code_identity> own_code;
   identity_parts parts;
-  if constexpr (has_kind<code_version, Opts...>) own_code = current_code_identity(get_kind<code_version>(opts...).value);
-  else if (!ctx.default_code) own_code = current_code_identity(ctx.code_version);
+  if constexpr (has_kind<code_version, Opts...>) {
+    own_code = current_code_identity(get_kind<code_version>(opts...).value);
+  } else if (const void* here = calling_code(); !ctx.code_version && !in_main_program(here)) {
+    own_code = shared_library_code_identity(here);  // this call is compiled into a shared library
+  } else if (!ctx.default_code) {
+    own_code = current_code_identity(ctx.code_version);
+  }
   const code_identity& code = own_code ? *own_code : *ctx.default_code;
   parts.code = own_code ? code.digest() : ctx.default_code_digest;
   parts.adapter_name = std::string(Adapter::name);

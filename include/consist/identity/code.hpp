@@ -4,6 +4,10 @@
 //   2. the git commit, plus a digest of uncommitted changes, embedded at build
 //      time by the CMake function consist_embed_code_identity() (mode git);
 //   3. the GNU build-id of the running executable (mode build_id).
+// A step whose code is in a shared library rather than in the main program
+// (the call to run or trace is compiled into the library) is identified by
+// that library's build-id unless an explicit version is given: the program's
+// identity would not change when only the library does.
 // When none is available the answer is an identity_error, never "unknown": a
 // cache keyed on an unknown code version would serve results of other code.
 
@@ -80,6 +84,13 @@ CONSIST_DECL code_identity resolve_code_identity(const char* embedded,
 /// The identity found in this process, computed once (a function-local static
 /// is initialised once, thread-safely; a throw leaves it to the next call).
 CONSIST_DECL const code_identity& detected_code_identity();
+
+/// The identity of code that lies outside the main program, in a shared
+/// library (a plugin, a language extension): that library's build-id (mode
+/// build_id), as the main program's identity says nothing of it. An
+/// identity_error naming the library when it has none. Remembered per loaded
+/// library until the process loads or unloads one.
+CONSIST_DECL code_identity shared_library_code_identity(const void* code);
 
 }  // namespace detail
 

@@ -6,7 +6,11 @@
 #include <elf.h>
 #include <link.h>
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace consist::inline v0::detail {
 
@@ -34,19 +38,87 @@ std::optional<std::vector<std::uint8_t>> find_gnu_build_id(std::span<const std::
   return std::nullopt;
 }
 
+/// The build-id in an object's note segments.
+inline std::optional<std::vector<std::uint8_t>> build_id_of(const dl_phdr_info& info) {
+  for (ElfW(Half) i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info.dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE) continue;
+    const auto* base = reinterpret_cast<const std::uint8_t*>(info.dlpi_addr + ph.p_vaddr);
+    if (auto id = find_gnu_build_id({base, static_cast<std::size_t>(ph.p_memsz)}, static_cast<std::size_t>(ph.p_align)))
+      return id;
+  }
+  return std::nullopt;
+}
+
+/// The span of an object's loadable segments.
+inline std::pair<std::uintptr_t, std::uintptr_t> loaded_span(const dl_phdr_info& info) noexcept {
+  std::uintptr_t lo = UINTPTR_MAX, hi = 0;
+  for (ElfW(Half) i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info.dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD) continue;
+    const std::uintptr_t at = info.dlpi_addr + ph.p_vaddr;
+    lo = std::min(lo, at);
+    hi = std::max(hi, at + ph.p_memsz);
+  }
+  return {lo, hi};
+}
+
+bool in_main_program(const void* code) noexcept {
+  // dl_iterate_phdr visits the main program first; it is never unloaded.
+  static const std::pair<std::uintptr_t, std::uintptr_t> main_span = [] {
+    std::pair<std::uintptr_t, std::uintptr_t> span{0, 0};
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, std::size_t, void* out) -> int {
+          *static_cast<std::pair<std::uintptr_t, std::uintptr_t>*>(out) = loaded_span(*info);
+          return 1;
+        },
+        &span);
+    return span;
+  }();
+  const auto at = reinterpret_cast<std::uintptr_t>(code);
+  return at >= main_span.first && at < main_span.second;
+}
+
+std::optional<loaded_object> object_containing(const void* code) {
+  struct search {
+    std::uintptr_t at;
+    std::optional<loaded_object> found;
+  } s{reinterpret_cast<std::uintptr_t>(code), std::nullopt};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) -> int {
+        auto& s = *static_cast<search*>(out);
+        for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          const std::uintptr_t at = info->dlpi_addr + ph.p_vaddr;
+          if (ph.p_type != PT_LOAD || s.at < at || s.at - at >= ph.p_memsz) continue;
+          const auto [lo, hi] = loaded_span(*info);
+          s.found = loaded_object{info->dlpi_name ? info->dlpi_name : "", lo, hi, build_id_of(*info)};
+          return 1;
+        }
+        return 0;
+      },
+      &s);
+  return s.found;
+}
+
+unsigned long long loaded_objects_generation() noexcept {
+  unsigned long long generation = 0;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t size, void* out) -> int {
+        if (size >= offsetof(dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs)
+          *static_cast<unsigned long long*>(out) = info->dlpi_adds + info->dlpi_subs;
+        return 1;
+      },
+      &generation);
+  return generation;
+}
+
 std::optional<std::vector<std::uint8_t>> main_program_build_id() {
   std::optional<std::vector<std::uint8_t>> found;
   // dl_iterate_phdr visits the main program first; stop after it.
   dl_iterate_phdr(
       [](dl_phdr_info* info, std::size_t, void* out) -> int {
-        auto& result = *static_cast<std::optional<std::vector<std::uint8_t>>*>(out);
-        for (ElfW(Half) i = 0; i < info->dlpi_phnum && !result; ++i) {
-          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-          if (ph.p_type != PT_NOTE) continue;
-          const auto* base = reinterpret_cast<const std::uint8_t*>(info->dlpi_addr + ph.p_vaddr);
-          result = find_gnu_build_id({base, static_cast<std::size_t>(ph.p_memsz)},
-                                     static_cast<std::size_t>(ph.p_align));
-        }
+        *static_cast<std::optional<std::vector<std::uint8_t>>*>(out) = build_id_of(*info);
         return 1;
       },
       &found);

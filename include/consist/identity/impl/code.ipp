@@ -6,6 +6,8 @@
 #include <consist/detail/hash_fields.hpp>
 #include <consist/hash/siphash.hpp>
 
+#include <cstdint>
+#include <mutex>
 #include <utility>
 
 namespace consist::inline v0 {
@@ -45,6 +47,41 @@ code_identity resolve_code_identity(const char* embedded,
 const code_identity& detected_code_identity() {
   static const code_identity id =
       resolve_code_identity(consist_v0_embedded_code_identity, main_program_build_id());
+  return id;
+}
+
+code_identity shared_library_code_identity(const void* code) {
+  struct known {
+    std::uintptr_t begin, end;
+    code_identity id;
+  };
+  static std::mutex m;
+  static std::vector<known> cache;
+  static unsigned long long cached_generation = 0;
+  const auto at = reinterpret_cast<std::uintptr_t>(code);
+  const unsigned long long generation = loaded_objects_generation();
+  {
+    const std::lock_guard lock(m);
+    if (generation != cached_generation) {  // a library was loaded or unloaded: an address may name another now
+      cache.clear();
+      cached_generation = generation;
+    }
+    for (const auto& k : cache)
+      if (at >= k.begin && at < k.end) return k.id;
+  }
+  const auto object = object_containing(code);
+  if (!object)
+    throw identity_error("the code that called consist is in no object the dynamic loader knows",
+                         "the call was made from code generated at run time", "pass an explicit code_version");
+  if (!object->build_id)
+    throw identity_error("the code identity of the shared library \"" + object->name + "\" cannot be determined",
+                         "the step's call to consist is compiled into that library, which was linked without a "
+                         "GNU build-id note, and no code_version was given",
+                         "link the library with -Wl,--build-id, or pass consist::code_version{...} (or "
+                         "tracker_config::code_version)");
+  code_identity id{code_mode::build_id, hex_encode(*object->build_id)};
+  const std::lock_guard lock(m);
+  if (generation == cached_generation) cache.push_back({object->begin, object->end, id});
   return id;
 }
 
