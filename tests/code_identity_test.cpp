@@ -274,6 +274,13 @@ TEST_CASE("a step compiled into a shared library is identified by the library's 
   CHECK(none.find("libconsist_test_plugin_no_build_id.so") != std::string::npos);
   CHECK(none.find("-Wl,--build-id") != std::string::npos);
   CHECK(field(none, "value").empty());
+  // A library with a git identity of its own (consist_embed_code_identity on it): that one, not its build-id.
+  const auto git = run_plugin("git", dir);
+  INFO(git);
+  CHECK(field(git, "hit") == "0");
+  CHECK(field(git, "value") == "4");
+  CHECK(field(git, "mode") == "git");
+  CHECK(field(git, "code") == "0123456789abcdef0123456789abcdef01234567");
 }
 
 TEST_CASE("code in the main program is in it; code in a loaded library is not, and is found there") {

@@ -1,8 +1,8 @@
 // A step compiled into a shared library, as a plugin or a language extension
 // holds one: the library opens its own tracker and runs the step there. Built
-// twice with different STEP_RESULT (and once without a build-id) and loaded
-// by prog_plugin_host, so that the code identity of a step in a library can
-// be told from the program's.
+// twice with different STEP_RESULT, once without a build-id and once with an
+// embedded git identity, and loaded by prog_plugin_host, so that the code
+// identity of a step in a library can be told from the program's.
 #include <consist.hpp>
 
 #include <cstdio>
@@ -11,6 +11,14 @@
 
 #ifndef STEP_RESULT
 #error "build with -DSTEP_RESULT=<int>"
+#endif
+
+#ifdef STEP_EMBEDDED_GIT
+// What consist_embed_code_identity(<this library>) generates.
+extern "C" {
+extern const char consist_v0_embedded_code_identity[];
+const char consist_v0_embedded_code_identity[] = "git:" STEP_EMBEDDED_GIT;
+}
 #endif
 
 /// Runs the step over the store in `dir`; writes what happened into `out`.

@@ -6,8 +6,9 @@
 //   3. the GNU build-id of the running executable (mode build_id).
 // A step whose code is in a shared library rather than in the main program
 // (the call to run or trace is compiled into the library) is identified by
-// that library's build-id unless an explicit version is given: the program's
-// identity would not change when only the library does.
+// that library's own embedded git identity, else its build-id, unless an
+// explicit version is given: the program's identity would not change when
+// only the library does.
 // When none is available the answer is an identity_error, never "unknown": a
 // cache keyed on an unknown code version would serve results of other code.
 
@@ -86,10 +87,11 @@ CONSIST_DECL code_identity resolve_code_identity(const char* embedded,
 CONSIST_DECL const code_identity& detected_code_identity();
 
 /// The identity of code that lies outside the main program, in a shared
-/// library (a plugin, a language extension): that library's build-id (mode
-/// build_id), as the main program's identity says nothing of it. An
-/// identity_error naming the library when it has none. Remembered per loaded
-/// library until the process loads or unloads one.
+/// library (a plugin, a language extension), as the main program's identity
+/// says nothing of it: the git identity consist_embed_code_identity() embedded
+/// in that library, else the library's build-id; an identity_error naming the
+/// library when it has neither. Remembered per loaded library until the
+/// process loads or unloads one.
 CONSIST_DECL code_identity shared_library_code_identity(const void* code);
 
 }  // namespace detail

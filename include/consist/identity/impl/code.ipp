@@ -6,6 +6,8 @@
 #include <consist/detail/hash_fields.hpp>
 #include <consist/hash/siphash.hpp>
 
+#include <dlfcn.h>
+
 #include <cstdint>
 #include <mutex>
 #include <utility>
@@ -50,6 +52,20 @@ const code_identity& detected_code_identity() {
   return id;
 }
 
+/// The identity consist_embed_code_identity() embedded in the library
+/// itself: its own definition of the symbol, looked up in its own symbols and
+/// taken only when it lies in its own segments (not the program's, nor that
+/// of a library it depends on). Null when it has none.
+inline const char* embedded_identity_of(const loaded_object& library) {
+  void* handle = ::dlopen(library.name.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+  if (handle == nullptr) return nullptr;
+  const void* symbol = ::dlsym(handle, "consist_v0_embedded_code_identity");
+  ::dlclose(handle);  // the library stays loaded: this only undoes the dlopen's count
+  const auto at = reinterpret_cast<std::uintptr_t>(symbol);
+  if (symbol == nullptr || at < library.begin || at >= library.end) return nullptr;
+  return static_cast<const char*>(symbol);
+}
+
 code_identity shared_library_code_identity(const void* code) {
   struct known {
     std::uintptr_t begin, end;
@@ -73,13 +89,15 @@ code_identity shared_library_code_identity(const void* code) {
   if (!object)
     throw identity_error("the code that called consist is in no object the dynamic loader knows",
                          "the call was made from code generated at run time", "pass an explicit code_version");
-  if (!object->build_id)
+  const char* embedded = embedded_identity_of(*object);
+  if (embedded == nullptr && !object->build_id)
     throw identity_error("the code identity of the shared library \"" + object->name + "\" cannot be determined",
-                         "the step's call to consist is compiled into that library, which was linked without a "
-                         "GNU build-id note, and no code_version was given",
-                         "link the library with -Wl,--build-id, or pass consist::code_version{...} (or "
-                         "tracker_config::code_version)");
-  code_identity id{code_mode::build_id, hex_encode(*object->build_id)};
+                         "the step's call to consist is compiled into that library, which was built without "
+                         "consist_embed_code_identity() and linked without a GNU build-id note, and no "
+                         "code_version was given",
+                         "call consist_embed_code_identity(<library target>) in CMake, or link the library with "
+                         "-Wl,--build-id, or pass consist::code_version{...} (or tracker_config::code_version)");
+  code_identity id = resolve_code_identity(embedded, object->build_id);
   const std::lock_guard lock(m);
   if (generation == cached_generation) cache.push_back({object->begin, object->end, id});
   return id;
