@@ -169,6 +169,34 @@ TEST_CASE("merge keeps the larger hit count of a run, so a store merged with its
   CHECK(contains(line_with(cli_on(dir / "c", {"show", producer}).out, "reused"), "5 times"));
 }
 
+TEST_CASE("merge of two copies of one store that each used the same input file since: no conflict") {
+  // A warm store copied to each job, merged back: the input file's artifact
+  // (named by its location and fingerprint) was last used by another run in
+  // each copy, with another key, at another time.
+  const auto dir = scratch_dir("cli-merge-inputs");
+  const auto input = dir / "net.csv";
+  std::ofstream(input) << "a,b\n1,2\n";
+  auto job = [&](const fs::path& store, const std::string& name, const std::string& key) {
+    consist::tracker t(consist::tracker_config{.store = store, .run_dir = dir, .code_version = "cli-test-1"});
+    return t.run([] { return 1; }, consist::name{name}, consist::inputs{{key, input}}).run.id;
+  };
+  job(dir / "a", "base", "net");
+  fs::copy(dir / "a", dir / "b", fs::copy_options::recursive);
+  const auto one = job(dir / "a", "job1", "network");
+  const auto two = job(dir / "b", "job2", "net");
+  const auto r = cli_on(dir / "a", {"merge", (dir / "b").string()});
+  REQUIRE_MESSAGE(r.code == 0, r.out << r.err);
+  CHECK_FALSE(contains(r.out, "conflict"));
+  CHECK(contains(r.out, "1 run and 0 artifacts added"));
+  const auto listed = ids_of(parse(cli_on(dir / "a", {"runs", "--json"}).out));
+  CHECK(listed.size() == 3);
+  CHECK(std::find(listed.begin(), listed.end(), two) != listed.end());
+  // Each run keeps the key it gave the file.
+  CHECK(contains(cli_on(dir / "a", {"show", two}).out, "net"));
+  CHECK(contains(cli_on(dir / "a", {"show", one}).out, "network"));
+  CHECK(cli_on(dir / "a", {"doctor"}).code == 0);
+}
+
 TEST_CASE("compact writes a compacted copy with the same runs; rebuild re-creates runs from snapshots") {
   const auto dir = scratch_dir("cli-maintain");
   const auto copy = dir / "compacted";

@@ -9,6 +9,7 @@
 #include <consist/store/listing.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <utility>
@@ -24,24 +25,38 @@ struct merge_candidate {
   bool in_destination = false;
 };
 
-/// Adds `value` under `id` unless a version is known: identical -> counted,
-/// different -> a conflict. Returns true when it was added.
-template <class T, class Describe>
+/// Adds `value` under `id` unless a version is known: the same (per `same`)
+/// -> counted, different -> a conflict. Returns true when it was added.
+template <class T, class Same, class Describe>
 bool merge_one(std::map<std::string, merge_candidate<T>, std::less<>>& known, const std::string& id, T value,
                const std::string& source, const char* kind, std::size_t& identical,
-               std::vector<merge_conflict>& conflicts, Describe describe) {
+               std::vector<merge_conflict>& conflicts, Same same, Describe describe) {
   const auto it = known.find(id);
   if (it == known.end()) {
     known.emplace(id, merge_candidate<T>{std::move(value), source, false});
     return true;
   }
-  if (it->second.value == value) {
+  if (same(it->second.value, value)) {
     ++identical;
   } else {
     const std::string where = it->second.in_destination ? "the destination" : "'" + it->second.source + "'";
     conflicts.push_back({kind, id, source, "differs from the version in " + where + describe(it->second.value, value)});
   }
   return false;
+}
+
+/// Two versions of one artifact id are the same artifact when they agree on
+/// what it is. A plain input file's id names its location and fingerprint;
+/// its key and created_at are those of the run that used it last in its
+/// store, so two stores that each used the file since they were copied from
+/// one differ there and still hold the same artifact (the version met first
+/// is kept).
+inline bool same_artifact(const artifact& a, const artifact& b) {
+  if (!a.producing_run_id.empty() || !b.producing_run_id.empty()) return a == b;
+  artifact as_b = a;
+  as_b.key = b.key;
+  as_b.created_at = b.created_at;
+  return as_b == b;
 }
 
 /// The cache entry `r` owns in `s`, if it is the newest completed run of its signature there.
@@ -86,12 +101,13 @@ merge_report merge_stores(run_store& into, std::span<const run_store* const> sou
                         "the destination was also given as a source", "name each store once");
     for (auto& r : all_runs(*s)) {
       auto entry = detail::owned_cache_entry(*s, r);
-      if (detail::merge_one(runs, r.id, r, from, "run", report.runs_identical, report.conflicts, run_fields))
+      if (detail::merge_one(runs, r.id, r, from, "run", report.runs_identical, report.conflicts,
+                            std::equal_to<run_record>(), run_fields))
         commits.push_back({std::move(r), std::move(entry), {}});
     }
     for (auto& a : all_artifacts(*s))
       if (detail::merge_one(artifacts, a.id, a, from, "artifact", report.artifacts_identical, report.conflicts,
-                            no_fields))
+                            detail::same_artifact, no_fields))
         new_artifacts.push_back(std::move(a));
     for (auto& c : all_hit_counters(*s)) {
       auto& m = counters[c.run_id];
