@@ -127,6 +127,27 @@ TEST_CASE("show prints the record, its identity, inputs and outputs, and its ten
   CHECK(failed.error == "solver diverged");
 }
 
+TEST_CASE("why shows the old and new value of changed JSON fields: members, elements, quoted names") {
+  const auto dir = scratch_dir("cli-why-json");
+  std::vector<std::string> ids;
+  {
+    consist::tracker t(consist::tracker_config{.store = dir, .run_dir = dir, .code_version = "cli-test-1"});
+    for (const char* deck : {R"({"layers":[{"alpha":1},{"alpha":2}],"a.b":1,"q\"x":[5],"plain":{"x":1}})",
+                             R"({"layers":[{"alpha":1},{"alpha":3}],"a.b":2,"q\"x":[6],"plain":{"x":2}})"})
+      ids.push_back(t.run<consist::json_adapter>([] { return 1; }, consist::name{"deck"},
+                                                 consist::config{boost::json::parse(deck)})
+                        .run.id);
+  }
+  const auto why = cli_on(dir, {"why", ids[1]});
+  REQUIRE_MESSAGE(why.code == 0, why.err);
+  CHECK(contains(line_with(why.out, "field layers[1].alpha"), "2 -> 3"));
+  CHECK(contains(line_with(why.out, "field [\"a.b\"]"), "1 -> 2"));
+  CHECK(contains(line_with(why.out, "field [\"q\\\"x\"][0]"), "5 -> 6"));
+  CHECK(contains(line_with(why.out, "field plain.x"), "1 -> 2"));
+  CHECK_FALSE(contains(why.out, "(absent)"));
+  CHECK_FALSE(contains(why.out, "layers[0]"));
+}
+
 TEST_CASE("why names the changed config field, the changed input and its upstream run, and a hit's source") {
   const auto& store = known().store;
   const auto config = cli_on(store, {"why", id("demand_second")});

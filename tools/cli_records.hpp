@@ -12,11 +12,13 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace consist::inline v0::cli {
@@ -107,19 +109,48 @@ inline std::string display_json(const boost::json::value& v) {
   return boost::json::serialize(v);
 }
 
-/// The config value at a dotted leaf path ("demand.alpha"; "$" is the whole config), as JSON text.
-inline std::string config_value(const run_record& r, std::string_view path) {
-  const boost::json::value* v = &r.config;
-  if (path != "$") {
-    std::size_t start = 0;
-    while (v != nullptr && start <= path.size()) {
-      const auto dot = path.find('.', start);
-      const auto part = path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-      v = v->is_object() ? v->as_object().if_contains(part) : nullptr;
-      if (dot == std::string_view::npos) break;
-      start = dot + 1;
+/// The value at a leaf path as the adapters write them: `a.b` (a member),
+/// `[2]` (an element), `["a.b"]` (a member whose name could be misread in a
+/// path, with \" and \\ escaped); "$" is the whole config. Null when the path
+/// leads nowhere in `root`.
+inline const boost::json::value* value_at_path(const boost::json::value& root, std::string_view path) {
+  if (path == "$") return &root;
+  const boost::json::value* v = &root;
+  std::size_t i = 0;
+  while (v != nullptr && i < path.size()) {
+    if (path[i] == '.') {
+      ++i;
+    } else if (path.substr(i, 2) == "[\"") {  // a quoted member name
+      std::string name;
+      std::size_t j = i + 2;
+      for (; j < path.size() && path[j] != '"'; ++j) {
+        if (path[j] == '\\' && j + 1 < path.size()) ++j;
+        name += path[j];
+      }
+      if (path.substr(j, 2) != "\"]") return nullptr;
+      v = v->is_object() ? v->as_object().if_contains(name) : nullptr;
+      i = j + 2;
+    } else if (path[i] == '[') {  // an element
+      const auto close = path.find(']', i);
+      if (close == std::string_view::npos) return nullptr;
+      std::size_t index = 0;
+      const auto digits = path.substr(i + 1, close - i - 1);
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+      if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) return nullptr;
+      v = v->is_array() && index < v->as_array().size() ? &v->as_array()[index] : nullptr;
+      i = close + 1;
+    } else {  // a plain member name, up to the next '.' or '['
+      const auto end = std::min(path.find_first_of(".[", i), path.size());
+      v = v->is_object() ? v->as_object().if_contains(path.substr(i, end - i)) : nullptr;
+      i = end;
     }
   }
+  return v;
+}
+
+/// The config value at a leaf path (see value_at_path), as JSON text.
+inline std::string config_value(const run_record& r, std::string_view path) {
+  const boost::json::value* v = value_at_path(r.config, path);
   if (v == nullptr) return "(absent)";
   return display_json(*v);
 }
