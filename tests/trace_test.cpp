@@ -120,7 +120,19 @@ TEST_CASE("demotion: a new output key, a changed output or an unknown input turn
     CHECK(rec.explanation->reason.find("demoted from a hit on run " + first.id) != std::string::npos);
     CHECK(report.producing_run_id == rec.id);
     CHECK(has_link(rec, consist::link_direction::output, "report", report.id));
-    CHECK(has_link(rec, consist::link_direction::output, "skims", relogged.id));
+    // "skims", logged while this was a hit, was the cached run's artifact; the
+    // demoted run records the file it logged as an artifact of its own.
+    CHECK(relogged.producing_run_id == first.id);
+    CHECK_FALSE(has_link(rec, consist::link_direction::output, "skims", relogged.id));
+    std::string own_skims;
+    for (const auto& l : rec.links)
+      if (l.direction == consist::link_direction::output && l.key == "skims") own_skims = l.artifact_id;
+    REQUIRE_FALSE(own_skims.empty());
+    const auto skims = t.store().get_artifact(own_skims);
+    REQUIRE(skims.has_value());
+    CHECK(skims->producing_run_id == rec.id);
+    CHECK(skims->location.find(rec.id) != std::string::npos);  // the file in this run's own output folder
+    CHECK(skims->fingerprint == relogged.fingerprint);  // the same bytes, in this run's own file
     const auto stored = t.store().get_run(rec.id);  // a miss is durable at once
     REQUIRE(stored.has_value());
     CHECK(stored->status == consist::run_status::completed);
@@ -156,6 +168,34 @@ TEST_CASE("demotion: a new output key, a changed output or an unknown input turn
     again.log_input("extra", extra);
     CHECK(again.cached());
   }
+}
+
+TEST_CASE("a trace that logs an input file hits in a store rebuilt from the snapshots (a new namespace)") {
+  auto config = scratch_config("trace-rebuilt");
+  const auto observed = config.run_dir / "observed.csv";
+  write_file(observed, "1,2,3");
+  auto calibrate = [&](consist::tracker& t) {
+    auto tr = t.trace("calibrate", cfg);
+    const bool cached = tr.cached();
+    tr.log_input("obs", observed);
+    const bool still = tr.cached();
+    tr.finish();
+    return std::pair{cached, still};
+  };
+  {
+    consist::tracker t(config);
+    CHECK(calibrate(t) == std::pair{false, false});
+    CHECK(calibrate(t) == std::pair{true, true});
+  }
+  config.store = config.run_dir / "rebuilt";
+  consist::tracker t(config);
+  REQUIRE(consist::rebuild_store_from_snapshots(t.store(), t.run_dir()) >= 1);
+  // The input file's artifact id is another there (drawn in the new store's
+  // namespace); the same file at the same place is still the cached input.
+  CHECK(calibrate(t) == std::pair{true, true});
+  // Another file under that key is not.
+  write_file(observed, "1,2,4");
+  CHECK(calibrate(t) == std::pair{true, false});
 }
 
 TEST_CASE("a trace left by an exception is failed and keeps the outputs it logged") {

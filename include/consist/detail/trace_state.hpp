@@ -69,7 +69,7 @@ class trace_state {
 
   CONSIST_DECL artifact add_input(std::string key, artifact a, bool introduces);
 
-  CONSIST_DECL bool was_cached_input(const std::string& key, const std::string& artifact_id);
+  CONSIST_DECL bool was_cached_input(const std::string& key, const artifact& a);
 
   /// Turns the hit into an executing run and links what was logged so far.
   CONSIST_DECL void demote(const std::string& reason);
@@ -107,6 +107,9 @@ class trace_state {
   run_record pending_;  // a hit's record until it ends
   std::optional<executing_run> ex_;
   std::map<std::string, artifact> outputs_;
+  // Where the outputs logged while a hit (and found as cached) lie: a
+  // demotion records those files as the demoted run's own outputs.
+  std::map<std::string, std::filesystem::path> output_paths_on_hit_;
   std::vector<logged_input> inputs_on_hit_;
   std::set<std::string> input_keys_;
   bool finished_ = false;

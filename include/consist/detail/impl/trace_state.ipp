@@ -70,8 +70,10 @@ artifact trace_state::log_output(std::string_view key_view, const std::filesyste
       demote("output '" + key + "' is not among the outputs of run " + cache_source_);
     } else {
       const auto mode = c->second.fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
-      if (to_hex(fingerprint_path(p, mode).digest) == c->second.fingerprint)
+      if (to_hex(fingerprint_path(p, mode).digest) == c->second.fingerprint) {
+        output_paths_on_hit_.emplace(key, p);
         return outputs_.emplace(key, c->second).first->second;
+      }
       demote("output '" + key + "' differs from the one run " + cache_source_ + " produced");
     }
   }
@@ -133,20 +135,28 @@ void trace_state::claim_input_key(std::string_view key) {
 }
 
 artifact trace_state::add_input(std::string key, artifact a, bool introduces) {
-  if (hit_ && !was_cached_input(key, a.id))
+  if (hit_ && !was_cached_input(key, a))
     demote("input '" + key + "' is not an input of run " + cache_source_);
   if (ex_) ex_->link_input(key, a, introduces);
   else inputs_on_hit_.push_back({key, a, introduces});
   return a;
 }
 
-bool trace_state::was_cached_input(const std::string& key, const std::string& artifact_id) {
+bool trace_state::was_cached_input(const std::string& key, const artifact& a) {
   if (!cached_links_) {
     const auto source = env_.store->get_run(cache_source_);
     cached_links_ = source ? source->links : std::vector<artifact_link>{};
   }
   return std::any_of(cached_links_->begin(), cached_links_->end(), [&](const artifact_link& l) {
-    return l.direction == link_direction::input && l.key == key && l.artifact_id == artifact_id;
+    if (l.direction != link_direction::input || l.key != key) return false;
+    if (l.artifact_id == a.id) return true;
+    // A plain input file's id is drawn in the store's namespace, which a store
+    // rebuilt from snapshots or merged into has anew: there the same file is
+    // the same location and fingerprint.
+    if (!a.producing_run_id.empty()) return false;
+    const auto cached = env_.store->get_artifact(l.artifact_id);
+    return cached && cached->producing_run_id.empty() && cached->location == a.location &&
+           cached->fingerprint_strategy == a.fingerprint_strategy && cached->fingerprint == a.fingerprint;
   });
 }
 
@@ -161,7 +171,16 @@ void trace_state::demote(const std::string& reason) {
   ex_.emplace(*env_.store, env_.run_dir, inv_, std::move(base), why);
   for (const auto& in : inputs_on_hit_) ex_->link_input(in.key, in.item, in.introduces);
   inputs_on_hit_.clear();
-  for (auto& [key, a] : outputs_) ex_->add_output(key, a);
+  for (auto& [key, a] : outputs_) {
+    // An output logged while this was a hit is the cached run's artifact; the
+    // demoted run has the file that was logged, as an artifact of its own.
+    if (const auto p = output_paths_on_hit_.find(key); p != output_paths_on_hit_.end()) {
+      a = make_artifact(key, p->second, env_.run_dir, fingerprint_path(p->second, env_.hashing));
+      a.id = random_uuid();
+    }
+    ex_->add_output(key, a);
+  }
+  output_paths_on_hit_.clear();
 }
 
 void trace_state::end_hit() {
