@@ -74,6 +74,9 @@ class trace_state {
   /// Turns the hit into an executing run and links what was logged so far.
   CONSIST_DECL void demote(const std::string& reason);
 
+  /// The file at `p`, fingerprinted, as a new output artifact of this run.
+  CONSIST_DECL artifact own_output(const std::string& key, const std::filesystem::path& p) const;
+
   CONSIST_DECL void end_hit();
 
   CONSIST_DECL void end_miss();

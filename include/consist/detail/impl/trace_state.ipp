@@ -77,8 +77,7 @@ artifact trace_state::log_output(std::string_view key_view, const std::filesyste
       demote("output '" + key + "' differs from the one run " + cache_source_ + " produced");
     }
   }
-  artifact a = make_artifact(key, p, env_.run_dir, fingerprint_path(p, env_.hashing));
-  a.id = random_uuid();
+  artifact a = own_output(key, p);
   ex_->add_output(key, a);
   return outputs_.emplace(key, std::move(a)).first->second;
 }
@@ -160,6 +159,12 @@ bool trace_state::was_cached_input(const std::string& key, const artifact& a) {
   });
 }
 
+artifact trace_state::own_output(const std::string& key, const std::filesystem::path& p) const {
+  artifact a = make_artifact(key, p, env_.run_dir, fingerprint_path(p, env_.hashing));
+  a.id = random_uuid();
+  return a;
+}
+
 void trace_state::demote(const std::string& reason) {
   run_record base = std::move(pending_);
   base.meta["demoted_from"] = cache_source_;
@@ -175,8 +180,7 @@ void trace_state::demote(const std::string& reason) {
     // An output logged while this was a hit is the cached run's artifact; the
     // demoted run has the file that was logged, as an artifact of its own.
     if (const auto p = output_paths_on_hit_.find(key); p != output_paths_on_hit_.end()) {
-      a = make_artifact(key, p->second, env_.run_dir, fingerprint_path(p->second, env_.hashing));
-      a.id = random_uuid();
+      a = own_output(key, p->second);
     }
     ex_->add_output(key, a);
   }
