@@ -53,6 +53,27 @@ struct opaque {  // not reflected
 struct tree {  // contains itself: no finite schema
   BOOST_HANA_DEFINE_STRUCT(tree, (int, value), (std::vector<tree>, children));
 };
+// Structs with state reflection does not name: each would leave a member out of
+// the identity (and out of a restored value), so none is encodable.
+struct inherits_macro : demand_ab {  // sees demand_ab's fields only
+  double gamma = 0;
+};
+struct reflects_own_only : demand_ab {  // names gamma, not the base's alpha and beta
+  BOOST_HANA_DEFINE_STRUCT(reflects_own_only, (double, gamma));
+};
+struct member_outside {
+  BOOST_HANA_DEFINE_STRUCT(member_outside, (double, alpha));
+  std::optional<int> hidden;
+};
+struct adapted_partly {
+  double alpha;
+  int beta;
+};
+struct with_constructor {  // not an aggregate: fields cannot be counted, the macro is trusted
+  with_constructor() = default;
+  explicit with_constructor(int b) : beta(b) {}
+  BOOST_HANA_DEFINE_STRUCT(with_constructor, (int, beta));
+};
 enum class color : int { red = 1, green = 2 };
 enum class small_color : std::uint8_t { red = 1 };
 enum plain_enum { first = 1 };
@@ -60,6 +81,7 @@ enum plain_enum { first = 1 };
 }  // namespace cfg
 
 BOOST_HANA_ADAPT_STRUCT(cfg::adapted, beta, alpha);
+BOOST_HANA_ADAPT_STRUCT(cfg::adapted_partly, alpha);
 
 namespace cfg {
 struct through_functions {  // reflected through accessor functions, not member pointers
@@ -138,6 +160,12 @@ static_assert(!consist::encodable<int*>);
 static_assert(!consist::encodable<const char*>);
 static_assert(!consist::encodable<long double>);
 static_assert(!consist::encodable<cfg::tree>);
+static_assert(!consist::encodable<cfg::inherits_macro>);
+static_assert(!consist::encodable<cfg::reflects_own_only>);
+static_assert(!consist::encodable<cfg::member_outside>);
+static_assert(!consist::encodable<cfg::adapted_partly>);
+static_assert(!consist::encodable<std::vector<cfg::member_outside>>);
+static_assert(consist::encodable<cfg::with_constructor>);
 
 // schema_hash is a compile-time constant over names and types, not order.
 static_assert(consist::schema_hash<cfg::model>() != 0);

@@ -90,6 +90,11 @@ result sample() {
   return r;
 }
 
+struct result_with_extra {  // `notes` is outside the macro: a hit would restore it empty
+  BOOST_HANA_DEFINE_STRUCT(result_with_extra, (double, energy));
+  std::string notes;
+};
+
 }  // namespace stored
 
 namespace units {
@@ -136,6 +141,7 @@ static_assert(consist::encodable<stored::with_view>);
 static_assert(!consist::serializable<stored::with_const>);
 static_assert(!consist::serializable<stored::no_default>);
 static_assert(!consist::serializable<stored::opaque>);
+static_assert(!consist::serializable<stored::result_with_extra>);
 static_assert(!consist::serializable<std::tuple<int&>>);
 
 namespace {

@@ -47,6 +47,7 @@ struct member_pointer_traits;
 template <class X, class C>
 struct member_pointer_traits<X C::*> {
   using member = X;  // as declared: a const member stays const
+  using owner = C;   // the class that declares it (a base, for an inherited member)
 };
 
 /// An accessor of BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT, a
@@ -65,6 +66,7 @@ struct member_accessor<boost::hana::pair<boost::hana::string<C...>, boost::hana:
   static constexpr std::string_view name{chars, sizeof...(C)};
   static constexpr M pointer = P;
   using member = typename member_pointer_traits<M>::member;
+  using owner = typename member_pointer_traits<M>::owner;
 };
 
 /// Whether every accessor of a struct is such a pair; `at<I>` is the I-th.
@@ -78,6 +80,9 @@ struct plain_accessors<boost::hana::tuple<A...>> {
   static constexpr std::size_t size = sizeof...(A);
   template <std::size_t I>
   using at = member_accessor<pack_element<I, A...>>;
+  /// Whether T itself declares every member named (not a base of T).
+  template <class T>
+  static constexpr bool owned_by = (std::is_same_v<typename member_accessor<A>::owner, T> && ...);
 };
 
 template <reflected_struct T>
@@ -139,6 +144,35 @@ struct struct_fields {
   template <std::size_t I>
   using member_type = std::remove_cv_t<declared_type<I>>;
 };
+
+/// Converts to anything: counts how many initializers an aggregate takes.
+struct any_initializer {
+  template <class U>
+  operator U() const;  // declared only: used in requires-expressions
+};
+template <std::size_t>
+using any_initializer_at = any_initializer;
+template <class T, std::size_t... I>
+constexpr bool initializable_from_n(std::index_sequence<I...>) {
+  return requires { T{any_initializer_at<I>{}...}; };
+}
+
+/// Whether the fields reflection names are all of T's state, as far as the
+/// language lets one tell: the members named are T's own (a struct that
+/// inherits a reflected base's macro would otherwise be seen as its base), and
+/// an aggregate takes no more initializers than there are fields (a member
+/// outside the macro, or a base class, would take one more). A class with
+/// constructors cannot be counted so.
+template <reflected_struct T>
+constexpr bool reflection_complete() {
+  using plain = typename struct_fields<T>::plain;
+  if constexpr (plain::value)
+    if constexpr (!plain::template owned_by<T>) return false;
+  if constexpr (std::is_aggregate_v<T>)
+    return !initializable_from_n<T>(std::make_index_sequence<struct_fields<T>::size + 1>{});
+  else
+    return true;
+}
 
 /// f(std::integral_constant<size_t, I>) for each field index I, by name order.
 template <class T, class F>

@@ -23,6 +23,18 @@ constexpr void cannot_encode() {
 }
 
 template <class Type>
+constexpr void partially_reflected() {
+  static_assert(dependent_false<Type>,
+                "consist sees only some of this struct's state (named as Type in this error's template "
+                "arguments): a member declared outside BOOST_HANA_DEFINE_STRUCT, a member left out of "
+                "BOOST_HANA_ADAPT_STRUCT, or a base class (whose members the derived struct's reflection "
+                "does not name) would not be part of the identity nor restored from the store: name every "
+                "member, the bases' too, in one BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT of the "
+                "struct itself, or provide consist_encode and consist_schema next to it (see "
+                "consist/encode/reflect.hpp)");
+}
+
+template <class Type>
 constexpr void custom_needs_schema() {
   static_assert(dependent_false<Type>,
                 "this type has a consist_ customization but no consist_schema: also provide "
@@ -149,6 +161,12 @@ struct json_policy {
   }
 };
 
+template <class U>
+constexpr bool complete_if_struct() {
+  if constexpr (kind_v<U> == value_kind::structure) return reflection_complete<U>();
+  else return true;
+}
+
 /// Whether T and all its parts, recursively, are acceptable to Policy. Seen
 /// holds the enclosing types: a type that contains itself is refused rather
 /// than walked forever.
@@ -158,7 +176,8 @@ constexpr bool supports() {
   if constexpr (Policy::plain_parts_only && !std::is_same_v<T, U>) return false;
   else if constexpr ((std::is_same_v<U, Seen> || ...)) return false;
   else if constexpr (!Policy::template accepts<U>()) return false;
-  else return all_parts<U>([]<class P>(type_t<P>) { return supports<Policy, P, Seen..., U>(); });
+  else if constexpr (!all_parts<U>([]<class P>(type_t<P>) { return supports<Policy, P, Seen..., U>(); })) return false;
+  else return complete_if_struct<U>();
 }
 
 /// Fails to compile, naming the innermost offending type, unless supports<Policy, T>.
@@ -173,8 +192,10 @@ constexpr void diagnose() {
     recursive_type<U>();
   } else if constexpr (!Policy::template accepts<U>()) {
     Policy::template reject<U, InStruct>();
-  } else {
+  } else if constexpr (!all_parts<U>([]<class P>(type_t<P>) { return supports<Policy, P, Seen..., U>(); })) {
     all_parts<U>([]<class P>(type_t<P>) { return diagnose<Policy, P, Holder, Seen..., U>(), true; });
+  } else {
+    partially_reflected<U>();  // the only test supports<> adds to those above
   }
 }
 

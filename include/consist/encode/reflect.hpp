@@ -8,8 +8,10 @@
 // as an enum); std::filesystem::path (generic string); std::vector, std::array,
 // std::set, std::unordered_set, std::map, std::unordered_map, std::optional,
 // std::pair, std::tuple of supported types; structs reflected with
-// BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT; and user types that use
-// the customization point below.
+// BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT that name all of the
+// struct (no member outside the macro, no base class: checked for aggregates,
+// trusted for classes with constructors); and user types that use the
+// customization point below.
 //
 // Identity rules: struct fields are (name, value) pairs in name order, so
 // declaration order does not matter and renaming does; every value carries its
