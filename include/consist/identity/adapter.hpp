@@ -83,6 +83,11 @@ namespace detail {
 /// Checked where run/trace see the config option, so the message names the fix.
 template <class Adapter, class T>
 constexpr bool check_config_adaptable() {
+  static_assert(!std::is_same_v<Adapter, reflect_adapter> || !std::is_same_v<T, std::filesystem::path>,
+                "consist::config{path} with the default reflect_adapter would hash the path's text, not the "
+                "file: for a JSON input deck write t.run<consist::json_adapter>(...); for a file whose "
+                "content matters pass it in consist::inputs{...} or consist::identity_inputs{...}; to hash "
+                "the text of a path, make it a member of a reflected config struct");
   static_assert(Adapter::template accepts<T>,
                 "consist::config{...} holds a type this Adapter cannot encode: reflect the struct with "
                 "BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT, give it the consist_encode "
