@@ -142,7 +142,15 @@ TEST_CASE("resolution records the hex of exactly the digests the signature was m
   // Without a config: the "no config" digest, again the same one each call.
   const auto none1 = consist::resolve_invocation<consist::reflect_adapter>(ctx, consist::name{"demand"});
   const auto none2 = consist::resolve_invocation<consist::reflect_adapter>(ctx, consist::name{"demand"});
-  CHECK(none1.identity.config_hash == consist::to_hex(consist::digest(std::string("consist.config.none"))));
+  consist::hash_sink none_sink;
+  const std::string_view none_domain("\0consist.config.none", 20);
+  none_sink.write(std::span(reinterpret_cast<const std::uint8_t*>(none_domain.data()), none_domain.size()));
+  CHECK(none1.identity.config_hash == consist::to_hex(none_sink.finish()));
+  // No config is no value a config can hold (it was once the digest of this string).
+  const auto that_string = consist::resolve_invocation<consist::reflect_adapter>(
+      ctx, consist::name{"demand"}, consist::config{std::string("consist.config.none")});
+  CHECK(that_string.identity.config_hash != none1.identity.config_hash);
+  CHECK(that_string.signature != none1.signature);
   CHECK(none1.signature == none2.signature);
   CHECK(none1.signature != r.signature);
 }
