@@ -243,6 +243,40 @@ TEST_CASE("a missing input file is an identity_error before fn runs") {
   CHECK_FALSE(called);
 }
 
+TEST_CASE("identity inputs: one file however its path is spelled; a name given twice is refused") {
+  consist::tracker t(scratch_config("identity-inputs"));
+  const auto dir = t.run_dir();
+  std::filesystem::create_directories(dir / "params");
+  { std::ofstream(dir / "params" / "solver.txt") << "tolerance 1e-6\n"; }
+  int calls = 0;
+  auto step = [&] { return ++calls; };
+  const consist::name n{"solve"};
+  const auto first = t.run(step, n, consist::identity_inputs{dir / "params" / "solver.txt"});
+  CHECK_FALSE(first.cache_hit);
+  for (const auto& spelled : {dir / "params" / "." / "solver.txt", dir / "params" / ".." / "params" / "solver.txt",
+                              dir / "." / "params" / "solver.txt"}) {
+    CAPTURE(spelled);
+    const auto again = t.run(step, n, consist::identity_inputs{spelled});
+    CHECK(again.cache_hit);
+    CHECK(again.value == 1);
+  }
+  { std::ofstream(dir / "params" / "solver.txt") << "tolerance 1e-8\n"; }
+  CHECK_FALSE(t.run(step, n, consist::identity_inputs{dir / "params" / "./solver.txt"}).cache_hit);
+
+  // Two values under one name: which one the identity holds would depend on
+  // the order they were written in, so the run is refused before fn runs.
+  const auto runs_before = t.store().run_count();
+  calls = 0;
+  CHECK_THROWS_WITH_AS(t.run(step, n, consist::identity_inputs{consist::identity_value{"seed", 1},
+                                                               consist::identity_value{"seed", 2}}),
+                       doctest::Contains("identity input 'value:seed' is given twice"), consist::usage_error);
+  CHECK_THROWS_AS(t.run(step, n, consist::identity_inputs{dir / "params" / "solver.txt",
+                                                          dir / "params" / "./solver.txt"}),
+                  consist::usage_error);
+  CHECK(calls == 0);
+  CHECK(t.store().run_count() == runs_before);
+}
+
 TEST_CASE("record_hits count keeps a counter instead of a record per hit") {
   consist::tracker t(scratch_config("count"));
   const consist::cache_options counted{.record_hits = consist::hit_recording::count};

@@ -99,7 +99,10 @@ CONSIST_DECL const digest_text& no_config_digest();
 template <class Item>
 std::pair<std::string, digest128> identity_item_digest(const Item& item, hashing_mode mode) {
   if constexpr (std::is_same_v<Item, std::filesystem::path>) {
-    return {"file:" + item.generic_string(), file_input_digest(fingerprint_path(item, mode))};
+    // Named by the path as given, spelled one way: "./a", "a" and "b/../a" are one name.
+    std::filesystem::path named = item.lexically_normal();
+    if (!named.has_filename() && named.has_relative_path()) named = named.parent_path();  // "dir/" is "dir"
+    return {"file:" + named.generic_string(), file_input_digest(fingerprint_path(item, mode))};
   } else {
     static_assert(encodable<typename Item::identity_value_type>,
                   "consist::identity_value{name, value}: the value's type is not encodable; reflect it "
@@ -227,6 +230,7 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
     std::apply([&](const auto&... item) { (parts.identity_inputs.push_back(identity_item_digest(item, ctx.hashing)), ...); },
                get_kind<identity_inputs<>>(opts...).items);
     sort_named(parts.identity_inputs);
+    validate_unique_names("identity input", parts.identity_inputs);
   }
 
   r.signature = compute_signature(parts);

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace consist::inline v0 {
@@ -78,6 +79,18 @@ inline void validate_unique(std::string_view what, std::vector<std::string> valu
   if (dup != values.end())
     throw usage_error(std::string(what) + " '" + *dup + "' is given twice", "the same key was listed twice",
                       "give each " + std::string(what) + " once");
+}
+
+/// The same over (name, value) pairs sorted by name: a name given twice would
+/// make the identity depend on the order the options were written in.
+template <class V>
+void validate_unique_names(std::string_view what, const std::vector<std::pair<std::string, V>>& sorted) {
+  const auto dup = std::adjacent_find(sorted.begin(), sorted.end(),
+                                      [](const auto& a, const auto& b) { return a.first == b.first; });
+  if (dup != sorted.end())
+    throw usage_error(std::string(what) + " '" + dup->first + "' is given twice",
+                      "two identity_value items share a name, or one file is listed twice",
+                      "give each " + std::string(what) + " once, under a name of its own");
 }
 
 inline void validate_output_keys(const std::vector<std::string>& keys) {
