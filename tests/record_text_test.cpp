@@ -95,6 +95,21 @@ TEST_CASE("numbers: integer extremes and doubles in meta and config") {
   CHECK(direct(r) == via_boost(r));
 }
 
+TEST_CASE("NaN and the infinities in meta and config are written as strings JSON parsers read back") {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  run_record r;
+  r.meta["residual"] = nan;
+  r.meta["bounds"] = boost::json::array{-inf, 1.5, inf};
+  r.config = boost::json::object{{"relax", -nan}};
+  const std::string text = direct(r);
+  CHECK(text.find(R"("residual":"nan")") != std::string::npos);
+  CHECK(text.find(R"("bounds":["-inf",1.5E0,"inf"])") != std::string::npos);
+  CHECK(text.find(R"("config":{"relax":"nan"})") != std::string::npos);
+  const run_record back = record_from_text(text, "test");  // Boost.JSON's own text of r would not parse
+  CHECK(back.meta.at("residual") == "nan");
+  CHECK(back.config.at("relax") == "nan");
+}
+
 TEST_CASE("a repeated name in a name -> digest list is written once, with its last value") {
   run_record r;
   r.config_fields = {{"a", "1"}, {"b", "2"}, {"a", "3"}};  // short list

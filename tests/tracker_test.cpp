@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -275,6 +276,30 @@ TEST_CASE("identity inputs: one file however its path is spelled; a name given t
                   consist::usage_error);
   CHECK(calls == 0);
   CHECK(t.store().run_count() == runs_before);
+}
+
+TEST_CASE("a NaN in meta leaves a record every later run and query can read") {
+  consist::tracker t(scratch_config("meta-nan"));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto step = [&](const demand_config& c, consist::run_context& ctx) {
+    ctx.meta()["residual"] = nan;  // a diverged solver's residual
+    return c.zones;
+  };
+  t.run(step, consist::name{"solve"}, consist::config{demand_config{1.0, 3, "a"}},
+        consist::meta{{"tolerance", std::numeric_limits<double>::infinity()}});
+  // A miss of the same model reads the earlier records to explain itself.
+  const auto second = t.run(step, consist::name{"solve"}, consist::config{demand_config{2.0, 3, "a"}});
+  CHECK_FALSE(second.cache_hit);
+  REQUIRE(second.run.explanation);
+  CHECK(second.run.explanation->changed_config_fields == std::vector<std::string>{"alpha"});
+  // The text stored (the snapshot is the record's text) is JSON, read back as strings.
+  consist::run_query q;
+  q.model = "solve";
+  const auto runs = t.store().find_runs(q);
+  REQUIRE(runs.size() == 2);
+  const auto first = consist::read_snapshot(consist::snapshot_path(t.run_dir(), runs.back().id));
+  CHECK(first.meta.at("residual") == "nan");
+  CHECK(first.meta.at("tolerance") == "inf");
 }
 
 TEST_CASE("record_hits count keeps a counter instead of a record per hit") {

@@ -2,7 +2,9 @@
 // Compact JSON text written straight into a string, without building a
 // boost::json value first. The text is byte for byte what
 // boost::json::serialize writes for the same values (same escapes, same
-// number forms; doubles are formatted by Boost.JSON itself), so records
+// number forms; doubles are formatted by Boost.JSON itself; NaN and the
+// infinities, which JSON cannot hold, are the strings "nan", "inf" and "-inf",
+// as consist::to_json writes them), so records
 // written this way keep the exact form the store has always held.
 
 #include <consist/detail/config.hpp>

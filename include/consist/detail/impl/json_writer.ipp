@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace consist::inline v0::detail {
@@ -207,10 +208,18 @@ void json_writer::value(const boost::json::value& v) {
     case boost::json::kind::uint64: uint64(v.get_uint64()); break;
     case boost::json::kind::bool_: boolean(v.get_bool()); break;
     case boost::json::kind::null: null(); break;
-    case boost::json::kind::double_:
-      separate();
-      put(boost::json::serialize(v));  // Boost.JSON's own shortest form
+    case boost::json::kind::double_: {
+      // JSON has no NaN or infinity (Boost.JSON would write NaN, which no
+      // parser reads back): they are written as to_json writes them.
+      const double d = v.get_double();
+      if (std::isnan(d)) string("nan");
+      else if (std::isinf(d)) string(d > 0 ? "inf" : "-inf");
+      else {
+        separate();
+        put(boost::json::serialize(v));  // Boost.JSON's own shortest form
+      }
       break;
+    }
   }
 }
 
