@@ -57,6 +57,20 @@ std::string command_output(const std::string& cmd) {
 
 bool tool_exists(const std::string& path) { return std::filesystem::exists(path); }
 
+/// A return value whose store form refuses negative values.
+struct fragile {
+  int v = 0;
+};
+void consist_encode(consist::byte_sink auto& sink, const fragile& f) { consist::encode(sink, f.v); }
+constexpr std::string_view consist_schema(consist::type_t<fragile>) { return "test::fragile/1"; }
+void consist_serialize(consist::byte_sink auto& sink, const fragile& f) {
+  if (f.v < 0) throw std::runtime_error("fragile: a negative value cannot be stored");
+  consist::serialize_into(sink, f.v);
+}
+fragile consist_deserialize(consist::type_t<fragile>, consist::byte_reader& r) {
+  return fragile{consist::deserialize_from<int>(r)};
+}
+
 }  // namespace
 
 TEST_CASE("an identical second run hits, does not call fn and restores the value") {
@@ -214,6 +228,25 @@ TEST_CASE("a throwing fn records a failed run, is never a cache candidate, and t
   auto ok = t.run([&] { return ++calls; }, consist::name{"solve"});
   CHECK_FALSE(ok.cache_hit);
   CHECK(calls == 2);
+}
+
+TEST_CASE("a value that cannot be stored fails the run, with the error kept, and the rerun executes") {
+  consist::tracker t(scratch_config("unstorable"));
+  int calls = 0;
+  auto step = [&](const demand_config&) { return fragile{calls++ == 0 ? -1 : 1}; };
+  const consist::config cfg{demand_config{1.0, 2, "x"}};
+  CHECK_THROWS_WITH_AS(t.run(step, consist::name{"solve"}, cfg), "fragile: a negative value cannot be stored",
+                       std::runtime_error);
+  consist::run_query q;
+  q.model = "solve";
+  const auto runs = t.store().find_runs(q);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].status == consist::run_status::failed);
+  CHECK(runs[0].error == "fragile: a negative value cannot be stored");
+  const auto again = t.run(step, consist::name{"solve"}, cfg);
+  CHECK_FALSE(again.cache_hit);
+  CHECK(again.value.v == 1);
+  CHECK(t.run(step, consist::name{"solve"}, cfg).cache_hit);
 }
 
 TEST_CASE("run_context is injected, outputs declared and written, execution args reach fn") {

@@ -87,6 +87,7 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
   using value_holder = std::conditional_t<std::is_void_v<R>, int, R>;
   std::optional<value_holder> value;
   collected_outputs produced;
+  std::vector<std::uint8_t> bytes;
   try {
     if constexpr (std::is_void_v<R>) {
       call::call(fn, cfg, ctx, exec_args);
@@ -97,6 +98,11 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
     spans.take_into(ex.record());
     produced = collect_outputs(ex.output_dir(), inv.output_keys, inv.output_policy, t.run_dir(), t.config().hashing,
                                t.config().allow_external_outputs);
+    // Whatever fails before the commit (storing the value above all) fails the run too.
+    for (auto& [key, a] : produced.by_key) ex.add_output(key, a);
+    ex.add_warnings(produced.warnings);
+    ex.merge_meta(ctx.meta());
+    if constexpr (!std::is_void_v<R>) bytes = serialize(*value);
   } catch (...) {
     const auto e = std::current_exception();
     spans.take_into_nothrow(ex.record());
@@ -104,12 +110,6 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
     ex.fail(describe_exception(e));
     throw;
   }
-
-  for (auto& [key, a] : produced.by_key) ex.add_output(key, a);
-  ex.add_warnings(produced.warnings);
-  ex.merge_meta(ctx.meta());
-  std::vector<std::uint8_t> bytes;
-  if constexpr (!std::is_void_v<R>) bytes = serialize(*value);
   ex.complete(&bytes);
   if constexpr (std::is_void_v<R>) {
     return run_result<void>{std::move(ex.record()), std::move(produced.by_key), false};
