@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -198,7 +199,7 @@ TEST_CASE("lineage prints the producer tree of an artifact, by id or by key, to 
 
   const auto by_key = cli_on(store, {"lineage", "flows.csv"});  // the newest flows: assign_old's
   REQUIRE(by_key.code == 0);
-  CHECK(contains(by_key.out, "newest of 2"));
+  CHECK(contains(by_key.out, "one of 2 artifacts with key 'flows.csv'"));
   CHECK(contains(by_key.out, id("assign_old")));
   CHECK(contains(by_key.out, id("demand_first")));
 
@@ -211,6 +212,25 @@ TEST_CASE("lineage prints the producer tree of an artifact, by id or by key, to 
   CHECK(missing.code == 1);
   CHECK(contains(missing.err, "no-such-key"));
   CHECK(contains(missing.err, known().store.string()));
+}
+
+TEST_CASE("lineage KEY after a pass that reverts a change shows the artifact the newest run (a hit) reused") {
+  const auto dir = scratch_dir("cli-lineage-revert");
+  std::vector<consist::run_result<void>> passes;
+  {
+    consist::tracker t(consist::tracker_config{.store = dir, .run_dir = dir, .code_version = "cli-test-1"});
+    for (const char* growth : {R"({"growth":1})", R"({"growth":2})", R"({"growth":1})"})
+      passes.push_back(t.run<consist::json_adapter>(
+          [](consist::run_context& ctx) { std::ofstream(ctx.output_path("trips")) << "trips"; },
+          consist::name{"demand"}, consist::config{boost::json::parse(growth)}, consist::outputs{"trips"}));
+  }
+  REQUIRE(passes[2].cache_hit);
+  const auto r = cli_on(dir, {"lineage", "trips"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(contains(r.out, passes[0].outputs.at("trips").id));
+  CHECK(contains(r.out, "<- run " + passes[0].run.id));
+  CHECK_FALSE(contains(r.out, passes[1].outputs.at("trips").id));
+  CHECK_FALSE(contains(r.out, passes[1].run.id));
 }
 
 TEST_CASE("export --format provenance satisfies the schema derived from Consist's LinkML file") {

@@ -123,6 +123,29 @@ TEST_CASE("lineage of a 3-step chain walks back through every producer to the ra
   CHECK_THROWS_AS(consist::lineage(t, "00000000-0000-0000-0000-000000000000"), consist::not_found_error);
 }
 
+TEST_CASE("lineage_of_key after a pass that reverts a change: the artifact the newest run (a hit) reused") {
+  consist::tracker t(scratch_config("lineage-revert"));
+  auto step = [](const step_config& c, consist::run_context& ctx) {
+    write_file(ctx.output_path("trips"), std::to_string(c.alpha));
+  };
+  std::vector<consist::run_result<void>> passes;
+  for (double alpha : {1.0, 2.0, 1.0})  // a baseline, a trial, and back to the baseline (a hit)
+    passes.push_back(t.run(step, consist::name{"demand"}, consist::config{step_config{alpha, 4, "base"}},
+                           consist::outputs{"trips"}));
+  REQUIRE(passes[2].cache_hit);
+  t.flush();
+  const auto& used = passes[2].outputs.at("trips");
+  CHECK(used.id == passes[0].outputs.at("trips").id);
+
+  const auto latest = consist::find_latest_artifact(t.store(), "trips");
+  REQUIRE(latest.has_value());
+  CHECK(latest->id == used.id);
+  const auto by_key = consist::lineage_of_key(t.store(), "trips");
+  CHECK(by_key.item.id == used.id);
+  REQUIRE(by_key.producer.has_value());
+  CHECK(by_key.producer->id == passes[0].run.id);
+}
+
 TEST_CASE("lineage expands a shared ancestor once and ends a cycle") {
   consist::tracker t(scratch_config("lineage-cycle"));
   // A cycle the API cannot make, written directly: a reads y (made by b), b reads x (made by a).

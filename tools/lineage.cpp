@@ -4,6 +4,7 @@
 #include "cli_records.hpp"
 #include "commands.hpp"
 
+#include <consist/queries.hpp>
 #include <consist/store/listing.hpp>
 
 #include <algorithm>
@@ -16,13 +17,14 @@ namespace {
 const command_spec spec{
     .name = "lineage",
     .synopsis = "ARTIFACT_KEY_OR_ID [--depth N]",
-    .summary = "the producer tree of an artifact (the newest with that key), N producer levels deep",
+    .summary = "the producer tree of an artifact (by key: the newest run's), N producer levels deep",
     .value_options = {"--depth"},
     .min_positional = 1,
     .max_positional = 1,
 };
 
-/// The artifact with this id, else the newest with this key (and how many share the key).
+/// The artifact with this id; else the one the newest completed run producing this key made or, a hit,
+/// reused (find_latest_artifact); else the newest with this key. And how many share the key.
 std::pair<artifact, std::size_t> resolve_artifact(const cli_context& ctx, const run_store& store,
                                                   const std::string& wanted) {
   if (auto a = store.get_artifact(wanted)) return {std::move(*a), 1};
@@ -33,6 +35,8 @@ std::pair<artifact, std::size_t> resolve_artifact(const cli_context& ctx, const 
     throw not_found_error("no artifact has the id or key '" + wanted + "' in the store at " + ctx.store_name(),
                           "the key is misspelt, or the artifact was recorded in another store",
                           "`consist show RUN_ID` lists the inputs and outputs of a run with their keys and ids");
+  if (auto used = find_latest_artifact(store, wanted)) return {std::move(*used), same_key.size()};
+  // No completed run has it as an output: a plain input file, or a failed run's output.
   const auto newest = std::max_element(same_key.begin(), same_key.end(), [](const artifact& x, const artifact& y) {
     return x.created_at != y.created_at ? x.created_at < y.created_at : x.id < y.id;
   });
@@ -92,7 +96,8 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   const auto store = ctx.open_for_reading();
   const auto [root, sharing] = resolve_artifact(ctx, *store, a.positional()[0]);
   if (sharing > 1)
-    ctx.out << "(the newest of " << sharing << " artifacts with key '" << root.key << "'; pass an id for another)\n";
+    ctx.out << "(one of " << sharing << " artifacts with key '" << root.key
+            << "': the newest run's; pass an id for another)\n";
   tree_printer printer(ctx, *store, depth);
   printer.artifact_line(root, "", 0);
   printer.producer(root, 2, 1);

@@ -36,8 +36,8 @@ inline std::optional<artifact> get_artifact(const run_store& store, std::string_
 inline std::optional<artifact> get_artifact(const tracker& t, std::string_view id) { return get_artifact(t.store(), id); }
 
 /// The artifact the newest run matching `among` (default: every completed
-/// run) produced under `key`. Reads the runs newest first: narrow `among` by
-/// model in a large store.
+/// run) produced under `key`, or, when that run was a cache hit, the one it
+/// reused. Reads the runs newest first: narrow `among` by model in a large store.
 CONSIST_DECL std::optional<artifact> find_latest_artifact(const run_store& store, std::string_view key,
                                                        run_query among = {});
 

@@ -18,12 +18,31 @@ std::optional<run_record> find_latest_run(const run_store& store, run_query q) {
   return std::move(found.front());
 }
 
+namespace detail {
+
+/// The id of the artifact `r` has under output `key`: its own link, or, for a
+/// hit (whose record links no outputs), the link of the run it reused.
+inline std::optional<std::string> output_of(const run_store& store, const run_record& r, std::string_view key) {
+  std::optional<run_record> source;
+  const run_record* at = &r;
+  for (std::size_t hops = 0; hops < 64; ++hops) {  // a hit names an executed run; the bound only ends a damaged chain
+    for (const artifact_link& l : at->links)
+      if (l.direction == link_direction::output && l.key == key) return l.artifact_id;
+    if (!at->cache_hit || at->cache_source.empty() || at->cache_source == at->id) return std::nullopt;
+    source = store.get_run(at->cache_source);
+    if (!source) return std::nullopt;
+    at = &*source;
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+
 std::optional<artifact> find_latest_artifact(const run_store& store, std::string_view key, run_query among) {
   if (!among.status) among.status = run_status::completed;
   among.limit = 0;
   for (const run_record& r : store.find_runs(among))
-    for (const artifact_link& l : r.links)
-      if (l.direction == link_direction::output && l.key == key) return store.get_artifact(l.artifact_id);
+    if (auto id = detail::output_of(store, r, key)) return store.get_artifact(*id);
   return std::nullopt;
 }
 
