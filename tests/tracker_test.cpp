@@ -136,6 +136,34 @@ TEST_CASE("a miss after cache hits is explained against the run the hits reused,
   CHECK(e.changed_config_fields == std::vector<std::string>{"label"});
 }
 
+TEST_CASE("a miss is explained against the earlier run with the fewest changed fields and inputs, not the newest") {
+  consist::tracker t(scratch_config("explain_nearest"));
+  auto step = [](const demand_config& c) { return compute(c); };
+  const auto near = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "base"}});
+  REQUIRE_FALSE(t.run(step, consist::name{"demand"}, consist::config{demand_config{0.9, 8, "other"}}).cache_hit);
+  const auto now = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "next"}});
+  REQUIRE(now.run.explanation.has_value());
+  const auto& e = *now.run.explanation;
+  CHECK(e.nearest_run_id == near.run.id);
+  CHECK(e.changed_components == std::vector<std::string>{"config"});
+  CHECK(e.changed_config_fields == std::vector<std::string>{"label"});
+
+  // As many changed fields each: the newest wins.
+  const auto tie = t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 4, "tie"}});
+  REQUIRE(tie.run.explanation.has_value());
+  CHECK(tie.run.explanation->nearest_run_id == now.run.id);
+
+  // Identity inputs count value by value too.
+  auto values = [](int a, int b) {
+    return consist::identity_inputs{consist::identity_value{"a", a}, consist::identity_value{"b", b}};
+  };
+  const auto one = t.run([] { return 1; }, consist::name{"scaled"}, values(1, 1));
+  REQUIRE_FALSE(t.run([] { return 1; }, consist::name{"scaled"}, values(9, 9)).cache_hit);
+  const auto two = t.run([] { return 1; }, consist::name{"scaled"}, values(1, 2));
+  REQUIRE(two.run.explanation.has_value());
+  CHECK(two.run.explanation->nearest_run_id == one.run.id);
+}
+
 TEST_CASE("year, iteration, cache_epoch and cache_version are identity") {
   consist::tracker t(scratch_config("identity"));
   int calls = 0;

@@ -23,7 +23,9 @@ CONSIST_DECL std::vector<std::string> changed_keys(const std::vector<std::pair<s
                                                    const std::vector<std::pair<std::string, std::string>>& before);
 
 /// The explanation of `now` against candidate earlier runs (newest first): the
-/// nearest is the one with the fewest differing components (the newest on a tie).
+/// nearest is the one with the fewest differing components; on a tie, the one
+/// with the fewest changed config fields, inputs and identity inputs together;
+/// then the newest.
 CONSIST_DECL miss_explanation explain_against(const run_record& now, const std::vector<run_record>& earlier);
 
 /// The same over records held elsewhere (none of the pointers null).

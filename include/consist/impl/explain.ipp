@@ -47,6 +47,28 @@ miss_explanation explain_against(const run_record& now, const std::vector<run_re
   return explain_against(now, records);
 }
 
+namespace detail {
+
+/// How many config fields, inputs and identity inputs differ between two runs
+/// that differ in the components `diff`; a changed component whose parts
+/// cannot be told apart (no field digests) counts as one.
+inline std::size_t changed_parts(const run_record& now, const run_record& before,
+                                 const std::vector<std::string>& diff) {
+  const auto has = [&](const char* c) { return std::find(diff.begin(), diff.end(), c) != diff.end(); };
+  const auto at_least_one = [](std::size_t n) { return std::max<std::size_t>(n, 1); };
+  std::size_t n = 0;
+  if (has("config"))
+    n += at_least_one(now.config_fields.empty() || before.config_fields.empty()
+                          ? 0
+                          : changed_keys(now.config_fields, before.config_fields).size());
+  if (has("inputs")) n += at_least_one(changed_keys(now.identity.inputs, before.identity.inputs).size());
+  if (has("identity_inputs"))
+    n += at_least_one(changed_keys(now.identity.identity_inputs, before.identity.identity_inputs).size());
+  return n;
+}
+
+}  // namespace detail
+
 miss_explanation explain_against(const run_record& now, const std::vector<const run_record*>& earlier) {
   miss_explanation e;
   if (earlier.empty()) {
@@ -55,11 +77,15 @@ miss_explanation explain_against(const run_record& now, const std::vector<const 
   }
   const run_record* nearest = nullptr;
   std::vector<std::string> best;
-  for (const run_record* r : earlier) {
+  std::size_t best_parts = 0;
+  for (const run_record* r : earlier) {  // newest first: a later candidate must be strictly nearer
     auto diff = changed_components(now.identity, r->identity);
-    if (nearest == nullptr || diff.size() < best.size()) {
+    if (nearest != nullptr && diff.size() > best.size()) continue;
+    const std::size_t parts = detail::changed_parts(now, *r, diff);
+    if (nearest == nullptr || diff.size() < best.size() || parts < best_parts) {
       nearest = r;
       best = std::move(diff);
+      best_parts = parts;
     }
   }
   e.nearest_run_id = nearest->id;
