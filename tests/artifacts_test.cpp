@@ -276,6 +276,55 @@ TEST_CASE("keys are validated: '../x', 'a//b' and empty are refused before anyth
   t.run(ctx_step, consist::name{"ctx"});
 }
 
+TEST_CASE("output keys naming one path twice, or one inside another, are refused before anything runs") {
+  consist::tracker t(scratch_config("overlapping-keys"));
+  for (const std::string bad : {"a/./b", "a/.", "a/b/", "a/"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(consist::detail::is_valid_key(bad));
+  }
+  const consist::output_policy_options strict{.missing = consist::policy::error, .mismatch = consist::policy::error};
+  bool called = false;
+  auto step = [&](consist::run_context& ctx) {
+    called = true;
+    write_file(ctx.output_path("summary/detail.csv"), "d");
+  };
+  const auto refused = [&](auto&& attempt, const std::string& first, const std::string& second) {
+    try {
+      attempt();
+      FAIL("accepted the outputs '" << first << "' and '" << second << "'");
+    } catch (const consist::usage_error& e) {
+      CHECK(std::string(e.what()).find("'" + first + "'") != std::string::npos);
+      CHECK(std::string(e.what()).find("'" + second + "'") != std::string::npos);
+    }
+  };
+  refused([&] { t.run(step, consist::name{"k1"}, consist::outputs{"summary", "summary/detail.csv"}, strict); },
+          "summary", "summary/detail.csv");
+  refused([&] { t.run(step, consist::name{"k1"}, consist::outputs{"summary/detail.csv", "summary"}, strict); },
+          "summary", "summary/detail.csv");
+  CHECK_THROWS_AS(t.run(step, consist::name{"k2"}, consist::outputs{"a/b", "a/./b"}, strict), consist::usage_error);
+  refused([&] { auto tr = t.trace("k3", consist::outputs{"x/y", "x"}); }, "x", "x/y");
+  {
+    auto sc = t.scenario("k4");
+    refused([&] { sc.run(step, consist::name{"k5"}, consist::outputs{"summary", "summary/detail.csv"}); }, "summary",
+            "summary/detail.csv");
+    sc.finish();
+  }
+  CHECK_FALSE(called);
+  for (const char* model : {"k1", "k2", "k3", "k5"}) {
+    CAPTURE(model);
+    consist::run_query q;
+    q.model = model;
+    CHECK(t.store().find_runs(q).empty());
+  }
+
+  // Keys that share a prefix of characters, not of path components, stay allowed.
+  const auto ok = t.run([](consist::run_context& ctx) {
+    write_file(ctx.output_path("summary"), "s");
+    write_file(ctx.output_path("summary.csv"), "c");
+  }, consist::name{"k6"}, consist::outputs{"summary", "summary.csv"}, strict);
+  CHECK(ok.outputs.size() == 2);
+}
+
 TEST_CASE("artifacts record a location relative to the run folder, a driver and the producing run") {
   consist::tracker t(scratch_config("artifact-fields"));
   auto step = [](consist::run_context& ctx) {

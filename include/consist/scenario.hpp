@@ -151,7 +151,7 @@ scenario_context make_scenario(tracker& t, std::string_view scenario_name, const
   scope_start s = start_scope<Adapter>(t.resolution(), scenario_name, run_placement{}, opts...);
   std::vector<std::string> required;
   if constexpr (has_kind<require_outputs, Opts...>) required = get_kind<require_outputs>(opts...).keys;
-  validate_output_keys(required);
+  validate_output_key_list(required);
   return scenario_context(t, std::move(s.inv), std::move(s.base), std::move(required));
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,12 +57,14 @@ inline void validate_label(std::string_view what, std::string_view value) {
                       "use letters, digits, '_', '-' and '.', starting with a letter, digit or '_', without '..'");
 }
 
-/// Artifact and input/output keys: ^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,255}$, no "..", no "//".
+/// Artifact and input/output keys: ^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,255}$, no "..", no "//", no "." between
+/// slashes, no '/' at the end: a key is a relative path in its one spelling, so two keys never name one file.
 inline bool is_valid_key(std::string_view key) {
   if (key.empty() || key.size() > limits::key_chars) return false;
   const auto first_ok = [](char c) { return is_name_char(c) && c != '.' && c != '-'; };
-  if (!first_ok(key.front())) return false;
+  if (!first_ok(key.front()) || key.back() == '/') return false;
   if (key.find("..") != std::string_view::npos || key.find("//") != std::string_view::npos) return false;
+  if (key.find("/./") != std::string_view::npos || key.ends_with("/.")) return false;
   return std::all_of(key.begin(), key.end(), [](char c) { return is_name_char(c) || c == ':' || c == '/'; });
 }
 
@@ -70,7 +73,7 @@ inline void validate_key(std::string_view what, std::string_view key) {
     throw usage_error(std::string(what) + " key '" + std::string(key) + "' is not a valid key",
                       "keys name files under the run's folder, so path tricks are refused",
                       "use 1-256 characters from [A-Za-z0-9_.:/-], starting with a letter, digit or '_', "
-                      "without '..' or '//'");
+                      "without '..', '//', a '.' between slashes or a '/' at the end");
 }
 
 inline void validate_unique(std::string_view what, std::vector<std::string> values) {
@@ -93,9 +96,24 @@ void validate_unique_names(std::string_view what, const std::vector<std::pair<st
                       "give each " + std::string(what) + " once, under a name of its own");
 }
 
-inline void validate_output_keys(const std::vector<std::string>& keys) {
+/// Valid output keys, each given once (a scenario's required outputs: its steps' keys).
+inline void validate_output_key_list(const std::vector<std::string>& keys) {
   for (const auto& k : keys) validate_key("output", k);
   validate_unique("output key", keys);
+}
+
+/// One step's declared outputs: valid, each given once, and none inside another ("summary" is a folder of
+/// "summary/detail.csv", which would make "summary" exist whether or not the step wrote it).
+inline void validate_output_keys(const std::vector<std::string>& keys) {
+  validate_output_key_list(keys);
+  const std::set<std::string_view> declared(keys.begin(), keys.end());
+  for (const std::string_view k : keys)
+    for (auto slash = k.find('/'); slash != std::string_view::npos; slash = k.find('/', slash + 1))
+      if (declared.contains(k.substr(0, slash)))
+        throw usage_error("output keys '" + std::string(k.substr(0, slash)) + "' and '" + std::string(k) +
+                              "' overlap: the second names a path inside the first",
+                          "a folder and a file in it were both declared in consist::outputs{...}",
+                          "declare either the folder as one output or the files in it, not both");
 }
 
 inline void validate_tags(const std::vector<std::string>& tags) {
