@@ -135,6 +135,35 @@ TEST_CASE("keys with '..', NUL, newlines or '/' tricks are usage_errors before a
   CHECK(t.store().run_count() == 0);
 }
 
+TEST_CASE("a stage or phase outside [A-Za-z0-9_.-] is a usage_error before anything runs") {
+  const auto dir = consist_test::scratch_dir("hostile_stage_phase");
+  consist::tracker t(config_in(dir));
+  int calls = 0;
+  auto step = [&](const text_config&) { ++calls; };
+  const text_config c{"x"};
+  for (const std::string& label : {std::string("../my stage/\xc3\xa9"), std::string("a\tb"), std::string("a b"),
+                                  std::string("a\0b", 3), std::string(".hidden"), std::string("-flag"),
+                                  std::string("a..b"), std::string(251, 's')}) {
+    CAPTURE(label);
+    try {
+      t.run(step, consist::name{"labels"}, consist::config{c}, consist::stage{label});
+      FAIL("a bad stage was accepted");
+    } catch (const consist::usage_error& e) {
+      CHECK(e.problem().find("stage") != std::string::npos);
+      CHECK_FALSE(e.likely_cause().empty());
+      CHECK_FALSE(e.suggested_fix().empty());
+    }
+    CHECK_THROWS_WITH_AS(t.run(step, consist::name{"labels"}, consist::config{c}, consist::phase{label}),
+                         doctest::Contains("phase"), consist::usage_error);
+  }
+  CHECK(calls == 0);
+  CHECK(t.store().run_count() == 0);
+  const auto ok = t.run(step, consist::name{"labels"}, consist::config{c}, consist::stage{"calibration_2.v-1"},
+                        consist::phase{"Warm_up"});
+  CHECK(t.store().get_run(ok.run.id)->stage == "calibration_2.v-1");
+  CHECK(calls == 1);
+}
+
 // The store keys tags with the run id, so a tag may hold layout::max_name_bytes
 // (250) bytes, a little under the 256 characters of the option's limit.
 TEST_CASE("tags: 256 tags at the length limit pass; a longer tag, a NUL, or 10,000 tags are usage_errors") {

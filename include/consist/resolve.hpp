@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -133,8 +134,10 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
   validate_length("description", r.description, limits::description_chars);
   if constexpr (has_kind<stage, Opts...>) r.stage = get_kind<stage>(opts...).value;
   if constexpr (has_kind<phase, Opts...>) r.phase = get_kind<phase>(opts...).value;
-  validate_length("stage", r.stage, limits::label_chars);
-  validate_length("phase", r.phase, limits::label_chars);
+  // Optional labels: when given, limited as names are.
+  constexpr std::string_view label_use = "a stage or phase is a label with the characters of a name, not free text";
+  if (!r.stage.empty()) validate_label("stage", r.stage, label_use);
+  if (!r.phase.empty()) validate_label("phase", r.phase, label_use);
   if constexpr (has_kind<run_id, Opts...>) {
     r.run_id = get_kind<run_id>(opts...).value;
     validate_label("run_id", r.run_id);

@@ -42,8 +42,10 @@ constexpr bool is_name_char(char c) {
          c == '.';
 }
 
-/// Names, models and run ids end up in file names: [A-Za-z0-9_][A-Za-z0-9_.-]*, no "..".
-inline void validate_label(std::string_view what, std::string_view value) {
+/// Names, models and run ids end up in file names: [A-Za-z0-9_][A-Za-z0-9_.-]*, no "..". Stages and phases
+/// follow the same rule (`why` says what the value is for).
+inline void validate_label(std::string_view what, std::string_view value,
+                           std::string_view why = "it becomes part of file names (snapshots, output folders)") {
   if (value.empty())
     throw usage_error(std::string(what) + " is empty", "consist::name{...} / consist::model{...} was given an empty string",
                       "give the step a non-empty name, e.g. consist::name{\"demand\"}");
@@ -53,7 +55,7 @@ inline void validate_label(std::string_view what, std::string_view value) {
   if (!ok)
     throw usage_error(std::string(what) + " '" + std::string(value) + "' has characters a " + std::string(what) +
                           " cannot have",
-                      "it becomes part of file names (snapshots, output folders)",
+                      std::string(why),
                       "use letters, digits, '_', '-' and '.', starting with a letter, digit or '_', without '..'");
 }
 
