@@ -258,3 +258,24 @@ TEST_CASE("finishing with a step trace still open is refused and fails the heade
   tr.finish();  // the step itself still ends normally
   CHECK(t.store().get_run(tr.id())->status == consist::run_status::completed);
 }
+
+TEST_CASE("a step refused for a run_id another run holds does not name that run as the scenario's step") {
+  consist::tracker t(scratch_config("scenario-step-taken-id"));
+  t.run([] { return 1; }, consist::name{"calibrate"}, consist::run_id{"calib"});  // an unrelated run
+  auto sc = t.scenario("baseline");
+  CHECK_THROWS_WITH_AS(sc.run([] { return 2; }, consist::name{"demand"}, consist::run_id{"calib"}),
+                       doctest::Contains("already names another run"), consist::usage_error);
+  // Nor the record an earlier step of the same scenario left under that id.
+  const auto first = sc.run([] { return 3; }, consist::name{"supply"}, consist::run_id{"supply_run"});
+  CHECK_THROWS_AS(sc.run([] { return 4; }, consist::name{"supply2"}, consist::run_id{"supply_run"}),
+                  consist::usage_error);
+  sc.finish();
+  const auto header = t.store().get_run(sc.id());
+  REQUIRE(header.has_value());
+  CHECK(header->status == consist::run_status::failed);
+  CHECK(meta_strings(*header, "steps") == std::vector<std::string>{"supply_run"});
+  CHECK(header->error.find("step 1 'demand' failed") != std::string::npos);
+  CHECK(header->error.find("(run calib)") == std::string::npos);
+  CHECK(t.store().get_run("calib")->parent_run_id.empty());
+  CHECK(first.run.parent_run_id == sc.id());
+}

@@ -68,9 +68,14 @@ void scenario_context::claim_input_key(std::string_view key) {
 void scenario_context::step_threw(const detail::run_placement& where, const std::string& label, std::string id,
                                   std::exception_ptr e) noexcept {
   try {
-    // The step left a record when it got as far as executing.
+    // The step left a record when it got as far as executing: a record under
+    // its id that names this header as its parent (a step refused for an id
+    // another run holds left none).
     if (id.empty() && !label.empty()) id = detail::step_run_id(where, label);
-    if (!id.empty() && !t_->store().get_run(id)) id.clear();
+    if (!id.empty()) {
+      const auto stored = t_->store().get_shared(id);
+      if (!stored || stored->parent_run_id != where.parent_run_id) id.clear();
+    }
   } catch (...) {
     id.clear();
   }

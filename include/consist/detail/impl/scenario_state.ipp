@@ -5,6 +5,7 @@
 
 #include <consist/error.hpp>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <string>
@@ -47,9 +48,11 @@ void scenario_state::step_threw(const run_placement& where, const std::string& l
     std::lock_guard lock(m_);
     if (ended_) return;
     --open_steps_;
-    if (!id.empty()) step_ids_.push_back(id);
+    // An id an earlier step left is that step's (this one was refused it).
+    const bool own = !id.empty() && std::find(step_ids_.begin(), step_ids_.end(), id) == step_ids_.end();
+    if (own) step_ids_.push_back(id);
     if (failure_.empty())
-      failure_ = "step " + std::to_string(where.step) + " '" + label + "'" + (id.empty() ? "" : " (run " + id + ")") +
+      failure_ = "step " + std::to_string(where.step) + " '" + label + "'" + (own ? " (run " + id + ")" : "") +
                  " failed: " + error;
   } catch (...) {
   }
