@@ -259,6 +259,47 @@ TEST_CASE("finishing with a step trace still open is refused and fails the heade
   CHECK(t.store().get_run(tr.id())->status == consist::run_status::completed);
 }
 
+TEST_CASE("a scenario and step name too long together for a step id are refused, naming both") {
+  consist::tracker t(scratch_config("scenario-long-step"));
+  const std::string scenario_name(120, 's'), step_name(130, 'p');  // each within the limit of a name
+  t.run([] { return 1; }, consist::name{step_name});                 // fine outside a scenario
+  auto sc = t.scenario(scenario_name);
+  bool ran = false;
+  auto step = [&] {
+    ran = true;
+    return 2;
+  };
+  const auto refused = [&](const consist::usage_error& e) {
+    CHECK(e.problem().find("scenario '" + scenario_name + "' and step '" + step_name + "'") != std::string::npos);
+    CHECK(e.suggested_fix().find("at most 238 characters together") != std::string::npos);
+  };
+  try {
+    sc.run(step, consist::name{step_name}, consist::year{2030});  // a miss
+    FAIL("the step was accepted");
+  } catch (const consist::usage_error& e) {
+    refused(e);
+  }
+  try {
+    sc.run(step, consist::name{step_name});  // a hit on the run above
+    FAIL("the step was accepted");
+  } catch (const consist::usage_error& e) {
+    refused(e);
+  }
+  CHECK_THROWS_AS(sc.trace(step_name), consist::usage_error);
+  CHECK_FALSE(ran);
+  // A step whose names just fit runs on (a hit: its id makes no file name).
+  const std::string fitting(238 - scenario_name.size(), 'q');
+  t.run([] { return 3; }, consist::name{fitting});
+  const auto fits = sc.run([] { return 3; }, consist::name{fitting});
+  CHECK(fits.cache_hit);
+  CHECK(fits.run.id.size() == consist::limits::label_chars);
+  const auto header = sc.finish();
+  CHECK(header.status == consist::run_status::failed);
+  CHECK(header.error.find("step 1 '" + step_name + "' failed: Problem: scenario '" + scenario_name + "'") !=
+        std::string::npos);
+  CHECK(meta_strings(header, "steps") == std::vector<std::string>{fits.run.id});
+}
+
 TEST_CASE("a step refused for a run_id another run holds does not name that run as the scenario's step") {
   consist::tracker t(scratch_config("scenario-step-taken-id"));
   t.run([] { return 1; }, consist::name{"calibrate"}, consist::run_id{"calib"});  // an unrelated run

@@ -39,9 +39,13 @@ CONSIST_DECL std::string describe_exception(std::exception_ptr e);
 
 /// An explicit run_id wins; a scenario step is "{header id}.{step}.{name}"
 /// (unique within its scenario, also for one name in a loop); otherwise
-/// "{name}_{8 hex}" (detail/run_id.hpp).
+/// "{name}_{8 hex}" (detail/run_id.hpp). A step's id longer than a run id may
+/// be is a usage_error naming the scenario and the step (step_run_id_too_long),
+/// before anything runs or is recorded.
 CONSIST_DECL std::string step_run_id(const run_placement& where, std::string_view name);
 CONSIST_DECL std::string choose_run_id(const resolved_invocation& inv, const run_placement& where);
+[[noreturn]] CONSIST_DECL void step_run_id_too_long(const run_placement& where, std::string_view name,
+                                                    const std::string& id);
 
 template <class Inv>
 concept invocation_ref = std::same_as<std::remove_cvref_t<Inv>, resolved_invocation>;

@@ -21,6 +21,7 @@ class step_observer {
 struct run_placement {
   std::string parent_run_id;  // empty: a top-level run
   std::uint64_t step = 0;     // the step's number in its scenario (from 1)
+  std::string scenario;       // the scenario's name (a step's run id is checked with it)
 };
 
 }  // namespace consist::inline v0::detail

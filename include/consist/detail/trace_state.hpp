@@ -89,7 +89,7 @@ class trace_state {
     if (observer_) observer_->step_ended(record(), outputs_);
   }
 
-  run_placement placement() const { return {pending_.parent_run_id, 0}; }
+  run_placement placement() const { return {pending_.parent_run_id, 0, {}}; }
 
   struct logged_input {
     std::string key;

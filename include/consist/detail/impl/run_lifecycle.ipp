@@ -7,6 +7,7 @@
 #include <consist/detail/run_id.hpp>
 #include <consist/detail/snapshot_file.hpp>
 #include <consist/detail/uuid.hpp>
+#include <consist/detail/validate.hpp>
 #include <consist/explain.hpp>
 #include <consist/store/snapshot.hpp>
 
@@ -32,7 +33,29 @@ std::string step_run_id(const run_placement& where, std::string_view name) {
 std::string choose_run_id(const resolved_invocation& inv, const run_placement& where) {
   if (!inv.run_id.empty()) return inv.run_id;
   if (where.parent_run_id.empty()) return make_run_id(inv.name);
-  return step_run_id(where, inv.name);
+  std::string id = step_run_id(where, inv.name);
+  if (id.size() > limits::label_chars) step_run_id_too_long(where, inv.name, id);
+  return id;
+}
+
+void step_run_id_too_long(const run_placement& where, std::string_view name, const std::string& id) {
+  const std::string& header = where.parent_run_id;
+  const std::string& scenario = where.scenario;
+  // The room the step's name has beside "<header id>.<n>.", and, when the
+  // header's id is "<scenario name>_<8 hex>", the room both names share.
+  const std::size_t fixed = id.size() - header.size() - name.size();
+  const std::size_t for_name = limits::label_chars - std::min(limits::label_chars, header.size() + fixed);
+  const bool drawn = header.size() == scenario.size() + 9 && header.starts_with(scenario + "_");
+  const std::string room =
+      drawn ? "they may have at most " + std::to_string(for_name + scenario.size()) + " characters together"
+            : "beside the scenario's run id '" + header + "' the step name may have at most " +
+                  std::to_string(for_name) + " characters";
+  throw usage_error("scenario '" + scenario + "' and step '" + std::string(name) + "' make a step run id of " +
+                        std::to_string(id.size()) + " characters; the limit is " +
+                        std::to_string(limits::label_chars),
+                    "a step's run id is '<scenario run id>.<step number>.<step name>', so the scenario's and the "
+                    "step's names share one limit",
+                    "shorten the scenario's or the step's name (" + room + "), or give the step a consist::run_id");
 }
 
 std::string stale_output(const run_store& store, const cache_entry& entry, const std::filesystem::path& run_dir) {

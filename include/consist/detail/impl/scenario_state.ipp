@@ -23,7 +23,7 @@ run_placement scenario_state::begin_step() {
                       "finish() was called, or the scenario object was destroyed",
                       "run every step before finish(), inside the scenario's scope");
   ++open_steps_;
-  return {header_id_, ++steps_};
+  return {header_id_, ++steps_, name_};
 }
 
 void scenario_state::step_ended(const run_record& r, const std::map<std::string, artifact>& outputs) noexcept {
