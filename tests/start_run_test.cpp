@@ -106,6 +106,23 @@ TEST_CASE("start_run refuses an id in the store or started and not yet committed
   CHECK_THROWS_WITH_AS(ro->start_run(running("run_z", 7)), doctest::Contains("read-only"), store_error);
 }
 
+TEST_CASE("add_run writes at once and refuses an id in the store or started and not yet committed") {
+  auto s = open_store(fixtures::scratch("add_run_ids"));
+  s->commit_run(fixtures::full_record("run_done", 1), nullptr, {});
+  REQUIRE(s->try_start_run(running("run_open", 2)));
+  CHECK_FALSE(s->try_add_run(fixtures::full_record("run_done", 3)));
+  CHECK_THROWS_WITH_AS(s->add_run(fixtures::full_record("run_open", 4)), doctest::Contains("already names another run"),
+                       usage_error);
+  CHECK(s->names_run("run_open"));
+  s->add_run(fixtures::full_record("run_new", 5));
+  CHECK(s->names_run("run_new"));
+  CHECK(*s->get_run("run_new") == fixtures::full_record("run_new", 5));  // no flush: written already
+  s->flush();
+  CHECK(s->run_count() == 3);
+  CHECK(s->get_run("run_done")->year == 2001);  // not replaced
+  CHECK(s->get_run("run_open")->status == run_status::running);
+}
+
 TEST_CASE("a tracked step shows as running to other readers once past the writer's linger, and never after") {
   const auto dir = fixtures::scratch("start_tracker");
   consist::tracker t(consist::tracker_config{.store = dir / "store", .run_dir = dir, .code_version = "start-test"});

@@ -375,6 +375,46 @@ TEST_CASE("record_hits count keeps a counter instead of a record per hit") {
   CHECK(t.store().run_count() == 1);
 }
 
+TEST_CASE("a given run_id that names another run is refused on a hit as on a miss; a hit keeps its given id") {
+  consist::tracker t(scratch_config("hit_given_id"));
+  const demand_config cfg{0.5, 4, "base"};
+  auto step = [](const demand_config& c) { return compute(c); };
+  const auto first = t.run(step, consist::name{"calib"}, consist::config{cfg}, consist::run_id{"calib_run"});
+  REQUIRE_FALSE(first.cache_hit);
+  CHECK_THROWS_WITH_AS(t.run(step, consist::name{"calib"}, consist::config{cfg}, consist::run_id{"calib_run"}),
+                       doctest::Contains("already names another run"), consist::usage_error);
+  const consist::cache_options counted{.record_hits = consist::hit_recording::count};
+  CHECK_THROWS_WITH_AS(
+      t.run(step, consist::name{"calib"}, consist::config{cfg}, consist::run_id{"calib_run"}, counted),
+      doctest::Contains("already names another run"), consist::usage_error);
+  CHECK_THROWS_WITH_AS(t.trace("calib", consist::config{cfg}, consist::run_id{"calib_run"}),
+                       doctest::Contains("already names another run"), consist::usage_error);
+  t.flush();
+  CHECK(t.store().run_count() == 1);
+  CHECK_FALSE(t.store().hit_counter(first.run.id));
+
+  // A hit under a new id is stored under it, and a miss that then asks for it
+  // is refused before fn runs.
+  const auto hit = t.run(step, consist::name{"calib"}, consist::config{cfg}, consist::run_id{"fresh"});
+  CHECK(hit.cache_hit);
+  CHECK(hit.run.id == "fresh");
+  bool ran = false;
+  auto other = [&](const demand_config& c) {
+    ran = true;
+    return compute(c);
+  };
+  CHECK_THROWS_WITH_AS(t.run(other, consist::name{"calib"}, consist::config{demand_config{0.7, 4, "base"}},
+                             consist::run_id{"fresh"}),
+                       doctest::Contains("already names another run"), consist::usage_error);
+  CHECK_FALSE(ran);
+  t.flush();
+  CHECK(t.store().run_count() == 2);
+  const auto stored = t.store().get_run("fresh");
+  REQUIRE(stored.has_value());
+  CHECK(stored->cache_hit);
+  CHECK(stored->cache_source == first.run.id);
+}
+
 TEST_CASE("consist::run uses the innermost live tracker and fails clearly without one") {
   {
     consist::tracker outer(scratch_config("outer"));

@@ -32,10 +32,11 @@ run_result<R> hit_result(run_store& store, resolved_invocation&& inv, const cach
                          const run_placement& where, Value&&... value) {
   const cache_mode mode = inv.mode;
   const hit_recording record_hits = inv.record_hits;
+  const bool given_id = !inv.run_id.empty();
   std::string id = choose_run_id(inv, where);
   run_result<R> res{std::forward<Value>(value)..., hit_record(std::move(inv), entry, started, std::move(id), where),
                     {}, true};
-  write_hit(store, mode, record_hits, res.run);
+  write_hit(store, mode, record_hits, res.run, given_id);
   res.outputs = load_outputs(store, entry);
   return res;
 }

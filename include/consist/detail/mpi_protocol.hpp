@@ -324,7 +324,7 @@ auto run_on_ranks(Transport& tx, tracker* owner, Fn&& fn, const Opts&... opts) {
     try {
       run_store& store = owner->store();
       if (decision.kind == decision_kind::hit) {
-        write_hit(store, inv.mode, inv.record_hits, *hit);
+        write_hit(store, inv.mode, inv.record_hits, *hit, !inv.run_id.empty());
       } else {
         run_record base = base_record(inv, started, choose_run_id(inv, where), where);
         describe_config<Adapter>(base, opts...);

@@ -159,8 +159,13 @@ R restore_cached_value(const std::string& name, const cache_entry& entry) {
 }
 
 /// Writes a hit per record_hits: through the group-commit queue (never a
-/// disk sync on the caller's path), as a reuse counter, or not at all.
-CONSIST_DECL void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec);
+/// disk sync on the caller's path), as a reuse counter, or not at all. A hit
+/// whose id was given (consist::run_id) keeps it: an id that names another
+/// run is a usage_error, as on a miss, and nothing is recorded; its record is
+/// written at once (run_store::add_run), so the id is checked where it is
+/// written and never drawn again.
+CONSIST_DECL void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec,
+                            bool given_id);
 
 /// A plain input file as an artifact whose id derives from its location and
 /// fingerprint, so the same file read by many runs is one artifact.

@@ -4,7 +4,7 @@
 // (run_store::open shares the instance) and use it from any thread; several
 // processes may use one store at a time (LMDB serialises their writers).
 //
-// Writes: begin_run and start_run (not fsynced: see there), commit_run (one
+// Writes: begin_run, start_run and add_run (not fsynced: see there), commit_run (one
 // transaction, durable per store_options::durability), and the group-commit
 // queue for running records, cache-hit records and hit counters (start_run /
 // enqueue / count_hit / flush).
@@ -127,6 +127,27 @@ class run_store {
     if (!try_start_run(record)) id_taken(record.id);
   }
 
+  /// Writes the record of a run that needs no commit_run (a cache hit whose
+  /// id was given) now, in one transaction that also checks its id: false
+  /// (nothing written) when the id names a run in the store or one started
+  /// here and not yet committed. Not fsynced, as begin_run. Unlike enqueue,
+  /// the id is never drawn again: a clash is the caller's to hear.
+  CONSIST_DECL bool try_add_run(const run_record& record);
+
+  /// try_add_run, with a taken id a usage_error.
+  void add_run(const run_record& record) {
+    if (!try_add_run(record)) id_taken(record.id);
+  }
+
+  /// Whether `id` names a run in the store or one started here (start_run)
+  /// and not yet committed.
+  CONSIST_DECL bool names_run(std::string_view id) const;
+
+  /// The usage_error begin_run gives for a taken id, when `id` names a run (names_run).
+  void require_new_id(const std::string& id) const {
+    if (names_run(id)) id_taken(id);
+  }
+
   /// Commits a run in one write transaction: the record, its links (both
   /// directions), the artifacts, children, tags and model_time entries, and,
   /// when the run completed and `entry` is given, its signature index entry
@@ -147,7 +168,8 @@ class run_store {
   /// one transaction each). A later record of the same run replaces an earlier
   /// one; should the id name another run, the writer stores the record under
   /// a freshly drawn suffix instead (a hit record is a leaf: nothing links to
-  /// it). Waits while the queue holds hit_queue_capacity items. Rethrows an
+  /// it), so this is for drawn ids: a record whose id was given goes through
+  /// add_run. Waits while the queue holds hit_queue_capacity items. Rethrows an
   /// earlier background error. A record passed by reference is packed into
   /// one block (detail/packed_record.hpp); one passed as an rvalue is moved.
   CONSIST_DECL void enqueue(const run_record& record);
@@ -242,6 +264,9 @@ class run_store {
   /// Where a start_run record is: queued, or taken by the writer's current
   /// batch (then it is written, or skipped when its run committed first).
   enum class start_state : std::uint8_t { queued, writing };
+
+  /// Writes a prepared run now if its id is free (try_begin_run, try_add_run).
+  CONSIST_DECL bool put_now(prepared&& p);
 
   /// Withdraws the queued start_run record of `id`, if any (commit_run).
   CONSIST_DECL void withdraw_start(const std::string& id);
@@ -344,7 +369,7 @@ class run_store {
   std::string namespace_uuid_;
   std::atomic<std::uint64_t> deferred_mark_{0};  // durable_commits() just after the last deferred commit
   mutable detail::record_cache recent_{512};     // records written or parsed lately, see parsed()
-  std::mutex starts_m_;
+  mutable std::mutex starts_m_;
   std::map<std::string, start_state, std::less<>> starts_;  // start_run records not yet written or withdrawn
   std::unique_ptr<detail::spare_files> spares_;  // null when read-only
   mutable run_record unpacked_;  // the writer's: packed hit records are unpacked here (prepare_packed)

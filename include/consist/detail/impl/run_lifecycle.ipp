@@ -95,8 +95,14 @@ cache_lookup look_up(const run_store& store, const resolved_invocation& inv, con
   return l;
 }
 
-void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec) {
+void write_hit(run_store& store, cache_mode mode, hit_recording record_hits, const run_record& rec,
+               bool given_id) {
   if (mode == cache_mode::readonly) return;
+  if (given_id && record_hits == hit_recording::full) {
+    store.add_run(rec);
+    return;
+  }
+  if (given_id) store.require_new_id(rec.id);
   if (record_hits == hit_recording::full) store.enqueue(rec);
   else if (record_hits == hit_recording::count) store.count_hit(rec.cache_source, *rec.ended_at);
 }

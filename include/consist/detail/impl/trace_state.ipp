@@ -25,6 +25,8 @@ trace_state::trace_state(trace_environment env, resolved_invocation inv, run_rec
       spans_(env_.tracing) {
   cache_lookup l = look_up(*env_.store, inv_, env_.run_dir);
   if (l.entry) {
+    // A given id is checked now, as a miss's is (end_hit writes it).
+    if (!inv_.run_id.empty() && inv_.mode != cache_mode::readonly) env_.store->require_new_id(base.id);
     hit_ = std::move(l.entry);
     cache_source_ = hit_->run_id;
     cached_outputs_ = load_outputs(*env_.store, *hit_);
@@ -191,7 +193,7 @@ void trace_state::end_hit() {
   run_record rec = hit_record(inv_, *hit_, pending_.started_at, pending_.id, placement());
   spans_.take_into(rec);
   for (const auto& kv : ctx_.meta()) rec.meta.insert_or_assign(kv.key(), kv.value());
-  write_hit(*env_.store, inv_.mode, inv_.record_hits, rec);
+  write_hit(*env_.store, inv_.mode, inv_.record_hits, rec, !inv_.run_id.empty());
   outputs_ = cached_outputs_;
   pending_ = std::move(rec);
 }

@@ -76,7 +76,20 @@ bool run_store::try_begin_run(const run_record& record) {
     throw usage_error("begin_run got run '" + record.id + "' with status " + to_string(record.status),
                       "begin_run records a run that starts", "pass status running, or use commit_run");
   env_.require_writable("begin a run");
+  return put_now(prepare({record, std::nullopt, {}}));
+}
+
+bool run_store::try_add_run(const run_record& record) {
+  env_.require_writable("add a run");
   auto p = prepare({record, std::nullopt, {}});
+  {
+    std::lock_guard lock(starts_m_);
+    if (starts_.contains(record.id)) return false;
+  }
+  return put_now(std::move(p));
+}
+
+bool run_store::put_now(prepared&& p) {
   const bool written =
       env_.write([&](lmdb::txn& t) { return put_run(t, p, id_use::new_run); }, lmdb::commit_sync::deferred);
   if (written && options_.durability == durability::sync) {
@@ -87,17 +100,21 @@ bool run_store::try_begin_run(const run_record& record) {
   return written;
 }
 
+bool run_store::names_run(std::string_view id) const {
+  {
+    std::lock_guard lock(starts_m_);
+    if (starts_.contains(id)) return true;
+  }
+  return env_.read([&](const lmdb::txn& t) { return t.get(db_.runs, id).has_value(); });
+}
+
 bool run_store::try_start_run(const run_record& record) {
   if (record.status != run_status::running)
     throw usage_error("start_run got run '" + record.id + "' with status " + to_string(record.status),
                       "start_run records a run that starts", "pass status running, or use commit_run");
   env_.require_writable("start a run");
   detail::validate_record_names(record);  // here, not on the writer: the caller hears of a bad name
-  {
-    std::lock_guard lock(starts_m_);
-    if (starts_.contains(record.id)) return false;
-  }
-  if (env_.read([&](const lmdb::txn& t) { return t.get(db_.runs, record.id).has_value(); })) return false;
+  if (names_run(record.id)) return false;
   {
     std::lock_guard lock(starts_m_);
     if (!starts_.emplace(record.id, start_state::queued).second) return false;
