@@ -6,11 +6,13 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <fstream>
 #include <string>
@@ -321,4 +323,49 @@ TEST_CASE("a deferred commit leaves the environment's sync flag as it was") {
   CHECK((flags & MDB_NOSYNC) == 0);
   env.sync();
   CHECK(env.read([](const lmdb::txn& t) { return t.get(t.main_db(), "d").has_value(); }));
+}
+
+TEST_CASE("a commit that fills the filesystem is reported as a full filesystem, not as a damaged disk") {
+  const auto dir = fixtures::scratch("lmdb_full_fs");
+  std::filesystem::create_directories(dir);
+  if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=2m") != 0) {
+    MESSAGE("cannot mount a small tmpfs here (needs root): skipped");
+    return;
+  }
+  struct unmount {
+    std::string path;
+    ~unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmounted{dir.string()};
+  // An I/O error is what LMDB reports for a write cut short by the full filesystem.
+  {
+    std::ofstream filler(dir / "filler", std::ios::binary);
+    const std::string block(64 << 10, 'f');
+    for (int i = 0; i < 64 && filler; ++i) filler.write(block.data(), static_cast<std::streamsize>(block.size()));
+  }
+  try {
+    consist::detail::throw_lmdb_error(EIO, "mdb_txn_commit", dir.string());
+  } catch (const consist::store_error& e) {
+    CHECK_MESSAGE(e.likely_cause().find("full") != std::string::npos, e.what());
+    CHECK_MESSAGE(e.suggested_fix().find("free space") != std::string::npos, e.what());
+  }
+  std::filesystem::remove(dir / "filler");
+  // The same through a store whose commits fill it.
+  auto env = open_env(dir / "env", 64 << 10);
+  const std::string value(200 << 10, 'v');
+  try {
+    for (int i = 0; i < 64; ++i) env.write([&](lmdb::txn& t) { t.put(t.main_db(), key_of(i), value); });
+    FAIL("12 MiB fit into a 2 MiB filesystem");
+  } catch (const consist::store_error& e) {
+    CHECK_MESSAGE(e.likely_cause().find("full") != std::string::npos, e.what());
+  }
+}
+
+TEST_CASE("an I/O error on a filesystem with room is reported as an I/O error") {
+  const auto dir = fixtures::scratch("lmdb_eio");
+  std::filesystem::create_directories(dir);
+  try {
+    consist::detail::throw_lmdb_error(EIO, "mdb_txn_commit", dir.string());
+  } catch (const consist::store_error& e) {
+    CHECK_MESSAGE(e.likely_cause().find("I/O error") != std::string::npos, e.what());
+  }
 }

@@ -4,8 +4,11 @@
 #include <consist/detail/lmdb_error.hpp>
 
 #include <lmdb.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -83,11 +86,26 @@ inline lmdb_advice advice_for(int rc) noexcept {
   }
 }
 
+/// The bytes free for this user on the filesystem holding `path`, and its size; nullopt when unknown.
+inline std::optional<std::pair<std::uint64_t, std::uint64_t>> filesystem_space(std::string_view path) noexcept {
+  struct statvfs v {};
+  if (::statvfs(std::string(path).c_str(), &v) != 0) return std::nullopt;
+  const auto bytes = [&](auto blocks) { return static_cast<std::uint64_t>(blocks) * v.f_frsize; };
+  return std::pair{bytes(v.f_bavail), bytes(v.f_blocks)};
+}
+
 void throw_lmdb_error(int rc, std::string_view call, std::string_view path) {
   const lmdb_advice a = advice_for(rc);
   std::string problem = std::string(call) + " failed for the store at '" + std::string(path) +
                         "': " + ::mdb_strerror(rc) + " (code " + std::to_string(rc) + ")";
   if (a.integrity) throw integrity_error(std::move(problem), a.cause, a.fix);
+  if (rc == EIO)
+    if (const auto space = filesystem_space(path); space && nearly_full(space->first, space->second))
+      throw store_error(std::move(problem),
+                        "the filesystem holding the store is full (" + std::to_string(space->first) +
+                            " bytes left): LMDB reports a write cut short by a full filesystem as an I/O error",
+                        "free space on that filesystem; the store stays readable and nothing committed is lost "
+                        "(should space not be the cause, check the device: dmesg)");
   throw store_error(std::move(problem), a.cause, a.fix);
 }
 
