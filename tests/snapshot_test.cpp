@@ -333,3 +333,22 @@ TEST_CASE("a store rebuilt from snapshots has the same records, indexes, artifac
   CHECK_THROWS_WITH_AS(rebuild_store_from_snapshots(*rebuilt, run_dir), doctest::Contains("renamed.json"),
                        integrity_error);
 }
+
+TEST_CASE("a rebuild that meets a bad snapshot names it and writes nothing, so that it can be run again") {
+  const auto run_dir = fixtures::scratch("snap_rebuild_bad_runs");
+  for (int i = 0; i < 300; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "run_%03d", i);
+    write_snapshot(run_dir, fixtures::full_record(id, i));
+  }
+  const auto bad = run_dir / "runs" / "run_280.json";  // after a first batch of 256 runs
+  const std::string good = read_file(bad);
+  write_file(bad, good.substr(0, 100));
+  auto rebuilt = open_store(fixtures::scratch("snap_rebuild_bad"));
+  CHECK_THROWS_WITH_AS(rebuild_store_from_snapshots(*rebuilt, run_dir), doctest::Contains(bad.c_str()),
+                       integrity_error);
+  CHECK(rebuilt->run_count() == 0);
+  write_file(bad, good);
+  CHECK(rebuild_store_from_snapshots(*rebuilt, run_dir) == 300);
+  CHECK(rebuilt->run_count() == 300);
+}

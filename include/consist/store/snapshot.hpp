@@ -66,7 +66,9 @@ inline run_record read_snapshot(const std::filesystem::path& file) { return read
 
 /// Re-creates runs, indexes, artifacts and signature index entries from the
 /// snapshots in `<run_dir>/runs` (batched transactions). Returns the number of
-/// runs. A snapshot that cannot be read stops the rebuild with its error.
+/// runs. Every snapshot is read and checked before anything is written: one
+/// that cannot be read stops the rebuild with its error (naming the file),
+/// and nothing is written.
 CONSIST_DECL std::size_t rebuild_store_from_snapshots(run_store& store, const std::filesystem::path& run_dir);
 
 }  // namespace consist::inline v0

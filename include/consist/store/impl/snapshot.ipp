@@ -135,16 +135,26 @@ std::size_t rebuild_store_from_snapshots(run_store& store, const std::filesystem
   }
   if (ec) detail::snapshot_io_error("cannot list the snapshots in", run_dir / "runs", ec.value());
   std::sort(files.begin(), files.end());
+  const auto read = [](const std::filesystem::path& f) {
+    auto s = read_snapshot_full(f);
+    if (s.record.id + ".json" != f.filename().string())
+      throw integrity_error("snapshot " + f.string() + " holds run '" + s.record.id + "'",
+                            "the file was renamed or copied", "name the file <run_id>.json");
+    return s;
+  };
+  // Every snapshot is read once before anything is written, so that a bad
+  // one stops the rebuild with nothing written: the store stays empty and
+  // the rebuild can be run again once the file is fixed or removed. The
+  // runs are then read again and committed in batches, rather than all
+  // held in memory at once.
+  for (const auto& f : files) static_cast<void>(read(f));
   std::vector<run_commit> batch;
   auto flush_batch = [&] {
     store.commit_runs(batch);
     batch.clear();
   };
   for (const auto& f : files) {
-    auto s = read_snapshot_full(f);
-    if (s.record.id + ".json" != f.filename().string())
-      throw integrity_error("snapshot " + f.string() + " holds run '" + s.record.id + "'",
-                            "the file was renamed or copied", "name the file <run_id>.json");
+    auto s = read(f);
     batch.push_back({std::move(s.record), std::move(s.cache), std::move(s.artifacts)});
     if (batch.size() == 256) flush_batch();
   }
