@@ -95,8 +95,34 @@ TEST_CASE("doctor reports dangling parents, missing artifacts and snapshot disag
   CHECK(contains(line_with(r.out, "snapshot differs"), "description"));
   CHECK(contains(line_with(r.out, "missing snapshot"), "orphan_run"));
   const auto fix = cli_on(dir, {"doctor", "--fix"});
-  CHECK(fix.code == 1);  // nothing here is safe to fix
+  CHECK(fix.code == 1);  // the missing snapshot is written; the rest is not safe to fix
   CHECK(contains(cli_on(dir, {"runs"}).out, "the store holds 9 runs"));
+}
+
+TEST_CASE("doctor --fix writes the snapshot a run in the store lacks, as the run wrote it; a rebuild keeps the run") {
+  const auto dir = scratch_dir("cli-snapshot-missing");
+  const auto ids = make_store({"full", dir.string(), dir.string()});
+  std::vector<std::pair<fs::path, std::string>> removed;
+  for (const auto* name : {"demand_first", "assign", "failed"}) {
+    const auto file = dir / "runs" / (ids.at(name) + ".json");
+    removed.emplace_back(file, read_file(file));
+    fs::remove(file);
+  }
+  const auto found = cli_on(dir, {"doctor"});
+  CHECK(found.code == 1);
+  CHECK(contains(line_with(found.out, ids.at("assign")), "missing snapshot"));
+  CHECK(contains(found.out, "--fix"));
+  const auto fixed = cli_on(dir, {"doctor", "--fix"});
+  CHECK_MESSAGE(fixed.code == 0, fixed.out << fixed.err);
+  CHECK(contains(line_with(fixed.out, ids.at("assign")), "fixed"));
+  for (const auto& [file, text] : removed) {
+    REQUIRE(fs::exists(file));
+    CHECK_MESSAGE(read_file(file) == text, file.string());
+  }
+  CHECK(cli_on(dir, {"doctor"}).code == 0);
+  const auto rebuilt = dir / "rebuilt";
+  REQUIRE(cli_on(rebuilt, {"rebuild", "--from-snapshots", dir.string()}).code == 0);
+  CHECK(cli_on(rebuilt, {"show", ids.at("assign")}).code == 0);
 }
 
 TEST_CASE("merge combines the stores of two processes; a second merge adds nothing; the cache still hits") {

@@ -506,3 +506,13 @@ TEST_CASE("mdb_stat and Python's lmdb module open the store and count the runs")
     CHECK(out == "3\n");
   }
 }
+
+TEST_CASE("a snapshot that cannot be written after the commit names the command that writes it") {
+  const auto dir = consist_test::scratch_dir("snapshot_blocked");
+  std::ofstream(dir / "a_file") << "not a folder\n";
+  consist::tracker t(consist::tracker_config{.store = dir / "store", .run_dir = dir / "a_file" / "runs_here",
+                                             .code_version = "test-code-1"});
+  const auto step = [](const demand_config& c) { return compute(c); };
+  CHECK_THROWS_WITH_AS(t.run(step, consist::name{"demand"}, consist::config{demand_config{0.5, 3, "blocked"}}),
+                       doctest::Contains("consist doctor --fix"), consist::store_error);
+}

@@ -1,6 +1,7 @@
 // consist doctor [--fix] [--run-dir DIR]: abandoned runs, dangling parents
 // and cache sources, links to missing artifacts, snapshot/store
-// disagreement. --fix marks abandoned runs failed; nothing is deleted.
+// disagreement. --fix marks abandoned runs failed and writes the missing
+// snapshots of finished runs from the store; nothing is deleted.
 
 #include "commands.hpp"
 
@@ -14,7 +15,8 @@ namespace {
 const command_spec spec{
     .name = "doctor",
     .synopsis = "[--fix] [--run-dir DIR]",
-    .summary = "find abandoned runs, dangling references and snapshot disagreement; --fix marks abandoned runs failed",
+    .summary = "find abandoned runs, dangling references and snapshot disagreement; --fix marks abandoned runs "
+               "failed and writes missing snapshots",
     .value_options = {"--run-dir"},
     .flags = {"--fix"},
 };
@@ -32,15 +34,25 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   if (!options.run_dir) ctx.out << "note: snapshots not compared (no runs/ in the store directory; pass --run-dir)\n";
   for (const auto& n : report.notes) ctx.out << "note: " << n << '\n';
 
-  std::vector<std::string> fixed;
-  if (fix) fixed = mark_abandoned_failed(*store, report, options);
+  std::vector<std::string> marked, written;
+  if (fix) {
+    marked = mark_abandoned_failed(*store, report, options);
+    written = write_missing_snapshots(*store, report, options);
+  }
+  const auto fixed_by = [&](const store_problem& p) -> const char* {
+    const auto in = [&](const std::vector<std::string>& ids) {
+      return std::find(ids.begin(), ids.end(), p.run_id) != ids.end();
+    };
+    if (p.kind == store_problem_kind::abandoned_run && in(marked)) return " (fixed: marked failed)";
+    if (p.kind == store_problem_kind::snapshot_missing && in(written)) return " (fixed: written from the store)";
+    return nullptr;
+  };
   std::vector<bool> fixed_rows;
   text_table table({"PROBLEM", "RUN", "DETAIL"});
   for (const auto& p : report.problems) {
-    const bool was_fixed = p.kind == store_problem_kind::abandoned_run &&
-                           std::find(fixed.begin(), fixed.end(), p.run_id) != fixed.end();
-    fixed_rows.push_back(was_fixed);
-    table.add({std::string(to_string(p.kind)) + (was_fixed ? " (fixed: marked failed)" : ""), p.run_id, p.detail});
+    const char* how = fixed_by(p);
+    fixed_rows.push_back(how != nullptr);
+    table.add({std::string(to_string(p.kind)) + (how ? how : ""), p.run_id, p.detail});
   }
   if (table.size() != 0)
     table.print(ctx.out, ctx.style, [&](std::size_t row, std::size_t col, const std::string& cell) {
@@ -50,10 +62,13 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   const auto remaining = static_cast<std::size_t>(std::count(fixed_rows.begin(), fixed_rows.end(), false));
   ctx.out << counted(report.runs_checked, "run") << " and " << counted(report.snapshots_checked, "snapshot")
           << " checked: " << counted(report.problems.size(), "problem");
-  if (fix) ctx.out << ", " << fixed.size() << " fixed";
-  else if (std::any_of(report.problems.begin(), report.problems.end(),
-                       [](const store_problem& p) { return p.kind == store_problem_kind::abandoned_run; }))
-    ctx.out << " (--fix marks abandoned runs failed)";
+  const auto has = [&](store_problem_kind k) {
+    const auto is_k = [&](const store_problem& p) { return p.kind == k; };
+    return std::any_of(report.problems.begin(), report.problems.end(), is_k);
+  };
+  if (fix) ctx.out << ", " << marked.size() + written.size() << " fixed";
+  else if (has(store_problem_kind::abandoned_run) || has(store_problem_kind::snapshot_missing))
+    ctx.out << " (--fix marks abandoned runs failed and writes missing snapshots from the store)";
   ctx.out << '\n';
   return remaining == 0 ? 0 : 1;
 }

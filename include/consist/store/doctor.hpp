@@ -12,8 +12,10 @@
 // A `running` run on another host is a note, not a problem: nobody here can
 // tell whether it still runs.
 // mark_abandoned_failed marks abandoned runs `failed` with a reason (and
-// writes their snapshot into the run folder, when one is given). Nothing is
-// ever deleted.
+// writes their snapshot into the run folder, when one is given);
+// write_missing_snapshots writes the snapshots of finished runs that lack
+// one (a run whose snapshot could not be written after its commit) from the
+// store. Nothing is ever deleted.
 
 #include <consist/detail/config.hpp>
 #include <consist/record.hpp>
@@ -36,7 +38,7 @@ enum class store_problem_kind : std::uint8_t {
   snapshot_orphan,       // a snapshot of a run the store lacks
   snapshot_mismatch,     // a snapshot that differs from the store's record
   snapshot_unreadable,
-  snapshot_missing,      // an executed, finished run without a snapshot
+  snapshot_missing,      // an executed, finished run without a snapshot; fixable: write_missing_snapshots
 };
 
 constexpr const char* to_string(store_problem_kind k) noexcept {
@@ -79,6 +81,13 @@ CONSIST_DECL doctor_report diagnose_store(const run_store& store, const doctor_o
 /// options.run_dir when set. Returns the ids of the runs it marked.
 CONSIST_DECL std::vector<std::string> mark_abandoned_failed(run_store& store, const doctor_report& report,
                                                             const doctor_options& options = {});
+
+/// Writes into options.run_dir the snapshot of every run of `report` whose
+/// snapshot is missing, from the store (snapshot_text_from_store), if the
+/// run is still finished and the file still missing. Returns the ids of the
+/// runs whose snapshot it wrote; none without options.run_dir.
+CONSIST_DECL std::vector<std::string> write_missing_snapshots(const run_store& store, const doctor_report& report,
+                                                              const doctor_options& options);
 
 }  // namespace consist::inline v0
 

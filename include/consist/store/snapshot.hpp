@@ -55,6 +55,12 @@ CONSIST_DECL std::string snapshot_to_text(const run_record& record, const cache_
 CONSIST_DECL std::string snapshot_to_text(std::string record_text, const run_record& record, const cache_entry* entry,
                                           std::span<const artifact> artifacts);
 
+/// The snapshot text of a run as the store holds it (the run's own snapshot,
+/// written again: consist doctor --fix): its record, its cache entry while it
+/// is still the one of its signature, and the artifacts it introduced (its
+/// plain input files and the outputs it produced), in the order of its links.
+CONSIST_DECL std::string snapshot_text_from_store(const run_store& store, const run_record& record);
+
 /// Decodes the text of a snapshot; `source` names it in errors.
 CONSIST_DECL snapshot snapshot_from_text(std::string_view text, const std::string& source);
 

@@ -18,10 +18,19 @@
 
 namespace consist::inline v0::detail {
 
-[[noreturn]] inline void snapshot_io_error(const std::string& what, const std::filesystem::path& file, int err) {
+[[noreturn]] inline void snapshot_io_error(const std::string& what, const std::filesystem::path& file, int err,
+                                           const std::string& fix = "check the run directory") {
   throw store_error(what + " '" + file.string() + "': " + std::strerror(err),
                     err == ENOSPC ? "the filesystem is full" : "no permission, or the run directory is not usable",
-                    "check the run directory; the store still holds the record (snapshots can be re-exported)");
+                    fix);
+}
+
+/// snapshot_io_error for a file in <run_dir>/runs that a snapshot could not be written to.
+[[noreturn]] inline void snapshot_write_error(const std::string& what, const std::filesystem::path& file, int err) {
+  snapshot_io_error(what, file, err,
+                    "check the run directory; the store holds the run's record, and once the directory is "
+                    "usable `consist doctor --fix --run-dir " + file.parent_path().parent_path().string() +
+                        "` (and --store naming the store) writes the snapshot from it");
 }
 
 /// A name no other writer uses: "." + stem + ".tmp." + pid + "." + a process-wide count.
@@ -147,15 +156,16 @@ void write_snapshot_file(const std::filesystem::path& file, std::string_view tex
   int fd = open_new_file(tmp);
   bool made_dir = false;
   if (fd < 0 && errno == ENOENT) {  // the first snapshot of this run directory: make its folders
-    if (const int err = make_directories(dir)) snapshot_io_error("cannot create the snapshot directory of", file, err);
+    if (const int err = make_directories(dir))
+      snapshot_write_error("cannot create the snapshot directory of", file, err);
     made_dir = true;
     fd = open_new_file(tmp);
   }
-  if (fd < 0) snapshot_io_error("cannot create the temporary snapshot file", tmp, errno);
+  if (fd < 0) snapshot_write_error("cannot create the temporary snapshot file", tmp, errno);
   if (made_dir && spares) spares->want(dir);  // the spare asked for above could not be made without the folder
   if (const int err = write_and_rename(fd, tmp, file, text)) {
     ::unlink(tmp.c_str());
-    snapshot_io_error("cannot write the snapshot", file, err);
+    snapshot_write_error("cannot write the snapshot", file, err);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <consist/detail/process_state.hpp>
 #include <consist/detail/record_diff.hpp>
+#include <consist/detail/snapshot_file.hpp>
 #include <consist/error.hpp>
 #include <consist/store/listing.hpp>
 #include <consist/store/record_codec.hpp>
@@ -114,15 +115,27 @@ std::vector<std::string> mark_abandoned_failed(run_store& store, const doctor_re
     r->updated_at = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
     r->meta["abandoned"] = true;
     store.commit_run(*r, nullptr, {});
-    if (options.run_dir) {
-      std::vector<artifact> inputs;  // a rebuild from snapshots needs the artifacts the run introduced
-      for (const auto& l : r->links)
-        if (auto a = store.get_artifact(l.artifact_id)) inputs.push_back(std::move(*a));
-      write_snapshot(*options.run_dir, *r, nullptr, inputs);
-    }
+    if (options.run_dir) detail::write_snapshot_file(snapshot_path(*options.run_dir, r->id),
+                                                     snapshot_text_from_store(store, *r), nullptr);
     marked.push_back(r->id);
   }
   return marked;
+}
+
+std::vector<std::string> write_missing_snapshots(const run_store& store, const doctor_report& report,
+                                                 const doctor_options& options) {
+  std::vector<std::string> written;
+  if (!options.run_dir) return written;
+  for (const auto& p : report.problems) {
+    if (p.kind != store_problem_kind::snapshot_missing) continue;
+    const auto r = store.get_run(p.run_id);
+    const auto file = snapshot_path(*options.run_dir, p.run_id);
+    std::error_code ec;
+    if (!r || r->status == run_status::running || std::filesystem::exists(file, ec)) continue;  // changed meanwhile
+    detail::write_snapshot_file(file, snapshot_text_from_store(store, *r), nullptr);
+    written.push_back(r->id);
+  }
+  return written;
 }
 
 }  // namespace consist::inline v0

@@ -88,6 +88,20 @@ std::string snapshot_to_text(std::string record_text, const run_record& record, 
   return out;
 }
 
+std::string snapshot_text_from_store(const run_store& store, const run_record& record) {
+  std::optional<cache_entry> entry;
+  if (signature_digest d{}; record.status == run_status::completed && detail::hex_decode_into(record.signature, d)) {
+    entry = store.find_cached(d);
+    if (entry && entry->run_id != record.id) entry.reset();  // a newer run of the signature holds the entry
+  }
+  std::vector<artifact> introduced;
+  for (const auto& l : record.links)
+    if (auto a = store.get_artifact(l.artifact_id);
+        a && (a->producing_run_id.empty() || a->producing_run_id == record.id))
+      introduced.push_back(std::move(*a));
+  return snapshot_to_text(record, entry ? &*entry : nullptr, introduced);
+}
+
 void write_snapshot(const std::filesystem::path& run_dir, const run_record& record, const cache_entry* entry,
                     std::span<const artifact> artifacts) {
   detail::write_snapshot_file(snapshot_path(run_dir, record.id), snapshot_to_text(record, entry, artifacts), nullptr);
