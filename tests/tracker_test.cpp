@@ -5,7 +5,12 @@
 #include <doctest/doctest.h>
 #include <scratch.hpp>
 
+#include <consist/store/layout.hpp>
+
 #include <boost/hana/define_struct.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -69,6 +74,24 @@ void consist_serialize(consist::byte_sink auto& sink, const fragile& f) {
 }
 fragile consist_deserialize(consist::type_t<fragile>, consist::byte_reader& r) {
   return fragile{consist::deserialize_from<int>(r)};
+}
+
+/// What `f` printed to stderr.
+template <class F>
+std::string stderr_of(F&& f) {
+  const auto file = consist_test::scratch_dir("stderr") / "err.txt";
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  REQUIRE(saved >= 0);
+  REQUIRE(fd >= 0);
+  ::dup2(fd, 2);
+  ::close(fd);
+  f();
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  return read_bytes(file);
 }
 
 }  // namespace
@@ -505,6 +528,24 @@ TEST_CASE("mdb_stat and Python's lmdb module open the store and count the runs")
   } else {
     CHECK(out == "3\n");
   }
+}
+
+TEST_CASE("hit records the background writer could not commit are reported on stderr when the tracker closes") {
+  auto cfg = scratch_config("lost_hit");
+  const auto step = [](const demand_config& c) { return compute(c); };
+  const demand_config c{0.5, 3, "lost"};
+  const auto printed = stderr_of([&] {
+    consist::tracker t(cfg);
+    t.run(step, consist::name{"demand"}, consist::config{c});
+    t.flush();  // what the miss queued is written: the hit's record is the only one left to write
+    // A damaged record under the id the hit's record takes: the writer cannot commit it.
+    const_cast<consist::lmdb::env&>(t.store().environment()).write([](consist::lmdb::txn& tx) {
+      tx.put(*tx.open_dbi(consist::layout::db::runs, false), "lost_hit", "{not json");
+    });
+    CHECK(t.run(step, consist::name{"demand"}, consist::config{c}, consist::run_id{"lost_hit"}).cache_hit);
+  });
+  CHECK_MESSAGE(printed.find("could not commit 1 queued record(s)") != std::string::npos, printed);
+  CHECK_MESSAGE(printed.find("lost_hit") != std::string::npos, printed);
 }
 
 TEST_CASE("a snapshot that cannot be written after the commit names the command that writes it") {

@@ -64,7 +64,8 @@ class tracker {
   tracker(const tracker&) = delete;
   tracker& operator=(const tracker&) = delete;
 
-  /// Writes the queued records (running runs, cache hits), then leaves the active stack.
+  /// Leaves the active stack and writes the queued records (running runs, cache hits). Records
+  /// that cannot be written are reported on stderr; call flush() first to handle that error.
   CONSIST_DECL ~tracker();
 
   /// Runs fn as a tracked, cached step. See consist::run.

@@ -4,6 +4,8 @@
 #include <consist/tracker.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <exception>
 
 namespace consist::inline v0 {
 
@@ -31,8 +33,13 @@ tracker::~tracker() {
   }
   try {
     store_->flush();
+  } catch (const std::exception& e) {
+    // A destructor cannot throw (call flush() before destruction to handle the error): say what was lost.
+    std::fprintf(stderr, "consist: the tracker of the store at '%s' closed with records not written:\n%s\n",
+                 store_->path().c_str(), e.what());
   } catch (...) {
-    // A destructor cannot throw; call flush() before destruction to see the error.
+    std::fprintf(stderr, "consist: the tracker of the store at '%s' closed with records not written\n",
+                 store_->path().c_str());
   }
 }
 
