@@ -530,6 +530,17 @@ TEST_CASE("mdb_stat and Python's lmdb module open the store and count the runs")
   }
 }
 
+TEST_CASE("a forked child opens the store afresh; the tracker it inherited refuses to run") {
+  const auto dir = consist_test::scratch_dir("fork");
+  const std::string prog = std::string(CONSIST_TEST_PROGRAM_DIR) + "/prog_fork_child";
+  const auto out = command_output(prog + " " + (dir / "store").string() + " " + dir.string());
+  CHECK_MESSAGE(out.find("child: hit 1, miss 1\n") != std::string::npos, out);
+  CHECK_MESSAGE(out.find("child: refused: ") != std::string::npos, out);
+  CHECK_MESSAGE(out.find("before fork()") != std::string::npos, out);
+  CHECK_MESSAGE(out.find("child: closed\n") != std::string::npos, out);
+  CHECK_MESSAGE(out.find("parent: child exit 0, 3 runs\n") != std::string::npos, out);  // the child's two are kept
+}
+
 TEST_CASE("hit records the background writer could not commit are reported on stderr when the tracker closes") {
   auto cfg = scratch_config("lost_hit");
   const auto step = [](const demand_config& c) { return compute(c); };

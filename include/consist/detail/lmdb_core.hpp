@@ -12,6 +12,7 @@
 
 #include <consist/detail/config.hpp>
 #include <consist/detail/lmdb_error.hpp>
+#include <consist/detail/process_info.hpp>
 #include <consist/error.hpp>
 
 #include <lmdb.h>
@@ -52,6 +53,7 @@ struct reader_slot;
 struct reader_registry {
   std::mutex m;
   bool closed = false;
+  const std::uint64_t generation = watch_forks();  // in a child of fork() the slots are the parent's
   std::vector<reader_slot*> slots;
   CONSIST_DECL void close() noexcept;
 };
@@ -84,6 +86,9 @@ struct env_core {
   std::mutex writer;  // one write transaction of this process at a time; guards MDB_NOSYNC toggling
   std::shared_ptr<reader_registry> readers = std::make_shared<reader_registry>();
   bool registered = false;
+  // A child of fork() must not use (nor close) the environment its parent
+  // opened: it opens one of its own (see register_path).
+  const std::uint64_t generation = watch_forks();
 
   env_core() = default;
   env_core(const env_core&) = delete;
@@ -96,6 +101,13 @@ struct env_core {
   }
 
   CONSIST_DECL void register_path();
+
+  /// A usage_error in a child of fork() of the process that opened this environment.
+  void require_own_process() const {
+    if (forked_since(generation)) [[unlikely]]
+      opened_by_parent();
+  }
+  [[noreturn]] CONSIST_DECL void opened_by_parent() const;
 
   CONSIST_DECL void require_writable(std::string_view what) const;
 

@@ -31,6 +31,8 @@ tracker::~tracker() {
     std::lock_guard lock(s.mutex);
     s.stack.erase(std::remove(s.stack.begin(), s.stack.end(), this), s.stack.end());
   }
+  // In a child of fork(), what the parent queued is the parent's to write.
+  if (store_->opened_by_parent()) return;
   try {
     store_->flush();
   } catch (const std::exception& e) {

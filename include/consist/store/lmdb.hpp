@@ -219,6 +219,11 @@ class env {
   std::size_t map_size() const { return core_->map_size(); }
   /// Throws the store_error for a write attempted on a read-only environment.
   void require_writable(std::string_view what) const { core_->require_writable(what); }
+  /// Whether this process is a child of fork() of the one that opened the
+  /// environment (then it must not be used here: open another).
+  bool opened_by_parent() const noexcept { return ::consist::detail::forked_since(core_->generation); }
+  /// A usage_error when opened_by_parent().
+  void require_own_process() const { core_->require_own_process(); }
   /// Reader slots of dead processes cleared when this handle opened.
   std::size_t stale_readers_cleared() const noexcept { return core_->stale_readers_cleared; }
 

@@ -69,19 +69,24 @@ class run_store {
   struct token {};
 
  public:
-  /// The store at options.path, opened now or the instance this process already has.
+  /// The store at options.path, opened now or the instance this process already has
+  /// (not one its parent opened before fork(): a child opens its own).
   /// A second open with different durability, read_only or hit_queue_capacity is a usage_error.
   CONSIST_DECL static std::shared_ptr<run_store> open(const store_options& options);
 
   CONSIST_DECL run_store(token, const store_options& options);
   run_store(const run_store&) = delete;
   run_store& operator=(const run_store&) = delete;
-  CONSIST_DECL ~run_store();  // the queue (declared last) drains and joins first
+  CONSIST_DECL ~run_store();  // the queue (declared last) drains and joins first (not in a child of fork())
 
   const std::filesystem::path& path() const noexcept { return options_.path; }
   const std::string& namespace_uuid() const noexcept { return namespace_uuid_; }
   const store_options& options() const noexcept { return options_; }
   const lmdb::env& environment() const noexcept { return env_; }
+  /// Whether this process is a child of fork() of the one that opened this
+  /// instance: it must not be used here (every use is a usage_error), and
+  /// run_store::open gives the child an instance of its own.
+  bool opened_by_parent() const noexcept { return env_.opened_by_parent(); }
 
   // ---- the hot path ---------------------------------------------------------
 

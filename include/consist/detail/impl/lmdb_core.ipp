@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 namespace consist::inline v0::detail {
 
@@ -28,7 +28,7 @@ inline std::vector<const env_core*>& active_txns() noexcept {
 /// (closing either handle drops the other's fcntl locks), so we refuse it.
 struct open_paths {
   std::mutex m;
-  std::set<std::string> paths;
+  std::map<std::string, std::uint64_t> paths;  // path -> the fork generation that opened it
   static open_paths& instance() {
     static open_paths p;
     return p;
@@ -36,6 +36,7 @@ struct open_paths {
 };
 
 reader_slot::~reader_slot() {
+  if (forked_since(registry->generation)) return;  // the parent's reader slot: not this process's to end
   std::lock_guard lock(registry->m);
   if (registry->closed) return;
   if (handle) ::mdb_txn_abort(handle);
@@ -68,6 +69,10 @@ std::uint64_t next_env_id() noexcept {
 }
 
 env_core::~env_core() {
+  // In a child of fork() the environment is the parent's: closing it would
+  // release the parent's reader slots and this process's locks on the store
+  // (also those of the environment the child opened itself). It is left as it is.
+  if (forked_since(generation)) return;
   readers->close();
   if (handle) ::mdb_env_close(handle);
   if (registered) {
@@ -80,12 +85,24 @@ env_core::~env_core() {
 void env_core::register_path() {
   auto& reg = open_paths::instance();
   std::lock_guard lock(reg.m);
-  if (!reg.paths.insert(path).second)
+  const auto [it, added] = reg.paths.try_emplace(path, generation);
+  if (!added && it->second != generation) {
+    it->second = generation;  // opened by the parent before fork(): this process opens its own
+  } else if (!added) {
     throw usage_error("the store at '" + path + "' is already open in this process",
                       "LMDB forbids opening one environment twice in a process: closing either handle "
                       "would silently drop the other's locks",
                       "share one handle between threads (run_store::open returns the open instance)");
+  }
   registered = true;
+}
+
+void env_core::opened_by_parent() const {
+  throw usage_error("the store at '" + path + "' was opened by the parent of this process, before fork()",
+                    "LMDB forbids using an environment in a child of fork(), and the store's background "
+                    "writer does not run in the child",
+                    "open the store in the child (a consist::tracker of its own, or run_store::open): "
+                    "the child then gets an instance of its own");
 }
 
 void env_core::require_writable(std::string_view what) const {
@@ -117,6 +134,7 @@ void env_core::leave() const noexcept {
 }
 
 void env_core::start(MDB_txn*& h, unsigned flags) {
+  require_own_process();
   enter(flags & MDB_RDONLY ? "begin a read transaction" : "begin a write transaction");
   for (unsigned attempt = 0;; ++attempt) {
     gate.lock_shared();

@@ -17,14 +17,26 @@ inline std::atomic<pid_t>& cached_pid() noexcept {
   return pid;
 }
 
+/// Whether the fork handler is registered (it is, unless pthread_atfork failed).
+inline bool fork_handler_registered() noexcept {
+  static const bool registered = ::pthread_atfork(nullptr, nullptr, [] {
+    cached_pid().store(0, std::memory_order_relaxed);
+    fork_generation().fetch_add(1, std::memory_order_relaxed);
+  }) == 0;
+  return registered;
+}
+
+std::uint64_t watch_forks() noexcept {
+  (void)fork_handler_registered();
+  return fork_generation().load(std::memory_order_relaxed);
+}
+
 pid_t current_pid() noexcept {
   pid_t pid = cached_pid().load(std::memory_order_relaxed);
   if (pid == 0) {
     // Registered before the first read is cached, so no fork can follow a
     // cached read unseen. (A failed registration only means no caching.)
-    static const bool forgets = ::pthread_atfork(nullptr, nullptr, [] {
-      cached_pid().store(0, std::memory_order_relaxed);
-    }) == 0;
+    const bool forgets = fork_handler_registered();
     pid = ::getpid();
     if (forgets) cached_pid().store(pid, std::memory_order_relaxed);
   }

@@ -20,7 +20,7 @@ std::shared_ptr<run_store> run_store::open(const store_options& options) {
   std::error_code ec;
   const std::string key = std::filesystem::weakly_canonical(std::filesystem::absolute(options.path), ec).string();
   if (auto it = reg.stores.find(key); it != reg.stores.end())
-    if (auto existing = it->second.lock()) {
+    if (auto existing = it->second.lock(); existing && !existing->opened_by_parent()) {
       existing->require_same_options(options);
       return existing;
     }
@@ -50,7 +50,14 @@ run_store::run_store(token, const store_options& options)
       std::chrono::milliseconds(200), [this](queued& item) { stage_queued(item); });
 }
 
-run_store::~run_store() = default;
+run_store::~run_store() {
+  if (!opened_by_parent()) return;
+  // In a child of fork(): the threads of the writer and of the spare files
+  // are the parent's and do not run here, so their queue and files are left
+  // as they are (joining a thread that is not there never returns).
+  static_cast<void>(queue_.release());
+  static_cast<void>(spares_.release());
+}
 
 std::optional<cache_entry> run_store::find_cached(const signature_digest& signature) const {
   std::optional<cache_entry> found(std::in_place);
@@ -165,6 +172,7 @@ void run_store::commit_runs(std::span<const run_commit> runs) {
 
 template <class Item, class Record>
 void run_store::enqueue_record(Record&& record) {
+  env_.require_own_process();
   env_.require_writable("enqueue a run");
   detail::validate_record_names(record);
   queue_->emplace(std::in_place_type<Item>, std::forward<Record>(record));
@@ -177,12 +185,14 @@ void run_store::enqueue(const run_record& record) { enqueue_record<detail::packe
 void run_store::enqueue(run_record&& record) { enqueue_record<run_record>(std::move(record)); }
 
 void run_store::count_hit(std::string_view run_id, timestamp when) {
+  env_.require_own_process();
   env_.require_writable("count a hit");
   layout::validate_name(run_id, "run id");
   queue_->emplace(std::in_place_type<hit>, hit{std::string(run_id), when});
 }
 
 void run_store::flush() {
+  env_.require_own_process();
   if (queue_) queue_->flush();
 }
 
