@@ -545,18 +545,26 @@ TEST_CASE("hit records the background writer could not commit are reported on st
   auto cfg = scratch_config("lost_hit");
   const auto step = [](const demand_config& c) { return compute(c); };
   const demand_config c{0.5, 3, "lost"};
+  std::string hit_id;
   const auto printed = stderr_of([&] {
     consist::tracker t(cfg);
-    t.run(step, consist::name{"demand"}, consist::config{c});
+    const auto miss = t.run(step, consist::name{"demand"}, consist::config{c});
     t.flush();  // what the miss queued is written: the hit's record is the only one left to write
-    // A damaged record under the id the hit's record takes: the writer cannot commit it.
-    const_cast<consist::lmdb::env&>(t.store().environment()).write([](consist::lmdb::txn& tx) {
-      tx.put(*tx.open_dbi(consist::layout::db::runs, false), "lost_hit", "{not json");
+    // A damaged record under the id the hit's record will draw (a thread draws its ids in
+    // sequence, see detail/run_id): the writer cannot commit the hit's record.
+    const auto suffix = std::stoul(miss.run.id.substr(miss.run.id.size() - 8), nullptr, 16);
+    char next[9];
+    std::snprintf(next, sizeof next, "%08lx", (suffix + 1) & 0xfffffffful);
+    hit_id = "demand_" + std::string(next);
+    const_cast<consist::lmdb::env&>(t.store().environment()).write([&](consist::lmdb::txn& tx) {
+      tx.put(*tx.open_dbi(consist::layout::db::runs, false), hit_id, "{not json");
     });
-    CHECK(t.run(step, consist::name{"demand"}, consist::config{c}, consist::run_id{"lost_hit"}).cache_hit);
+    const auto hit = t.run(step, consist::name{"demand"}, consist::config{c});
+    CHECK(hit.cache_hit);
+    CHECK(hit.run.id == hit_id);
   });
   CHECK_MESSAGE(printed.find("could not commit 1 queued record(s)") != std::string::npos, printed);
-  CHECK_MESSAGE(printed.find("lost_hit") != std::string::npos, printed);
+  CHECK_MESSAGE(printed.find(hit_id) != std::string::npos, printed);
 }
 
 TEST_CASE("a snapshot that cannot be written after the commit names the command that writes it") {
