@@ -162,6 +162,13 @@ TEST_CASE("a file that cannot be written is a store_error naming it, with no tem
   for (const auto& n : names_in(dir)) CHECK((n == "taken.json" || n.starts_with(".spare.tmp.")));
 }
 
+TEST_CASE("the snapshot of a run whose id is as long as an id may be is written without a spare") {
+  const auto dir = consist_test::scratch_dir("longest-id");
+  const std::string name = std::string(250, 'r') + ".json";  // a 250-byte run id: a 255-byte file name
+  write_snapshot_file(dir / name, "{\"n\":1}\n", nullptr);  // its temporary file named after it, cut to fit
+  CHECK(names_in(dir) == std::vector<std::string>{name});
+}
+
 TEST_CASE("a tracker's misses write their snapshots into files made ahead; closing leaves only snapshots") {
   const auto dir = consist_test::scratch_dir("spare-tracker");
   const auto runs = dir / "runs";

@@ -33,11 +33,13 @@ namespace consist::inline v0::detail {
                         "` (and --store naming the store) writes the snapshot from it");
 }
 
-/// A name no other writer uses: "." + stem + ".tmp." + pid + "." + a process-wide count.
+/// A name no other writer uses: "." + stem + ".tmp." + pid + "." + a process-wide count,
+/// the stem cut so that the name fits in a file name (255 bytes: a run id may take 250).
 inline std::string temporary_name(std::string_view stem) {
   static std::atomic<unsigned> counter{0};
+  constexpr std::size_t longest_suffix = 5 + 10 + 1 + 10;  // ".tmp." pid "." count
   std::string name = ".";
-  name += stem;
+  name += stem.substr(0, 255 - 1 - longest_suffix);
   name += ".tmp.";
   name += std::to_string(current_pid());
   name += '.';
