@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   }
   if (child == 0) {
     std::printf("child: closed\n");
+    std::fflush(stdout);
     return 0;
   }
   int status = 0;
