@@ -273,6 +273,9 @@ class run_store {
   /// Writes a prepared run now if its id is free (try_begin_run, try_add_run).
   CONSIST_DECL bool put_now(prepared&& p);
 
+  /// Whether start_run queued a record of `id` not yet committed or withdrawn.
+  CONSIST_DECL bool started_here(std::string_view id) const;
+
   /// Withdraws the queued start_run record of `id`, if any (commit_run).
   CONSIST_DECL void withdraw_start(const std::string& id);
 

@@ -89,10 +89,7 @@ bool run_store::try_begin_run(const run_record& record) {
 bool run_store::try_add_run(const run_record& record) {
   env_.require_writable("add a run");
   auto p = prepare({record, std::nullopt, {}});
-  {
-    std::lock_guard lock(starts_m_);
-    if (starts_.contains(record.id)) return false;
-  }
+  if (started_here(record.id)) return false;  // put_now checks the store in its transaction
   return put_now(std::move(p));
 }
 
@@ -107,11 +104,13 @@ bool run_store::put_now(prepared&& p) {
   return written;
 }
 
+bool run_store::started_here(std::string_view id) const {
+  std::lock_guard lock(starts_m_);
+  return starts_.contains(id);
+}
+
 bool run_store::names_run(std::string_view id) const {
-  {
-    std::lock_guard lock(starts_m_);
-    if (starts_.contains(id)) return true;
-  }
+  if (started_here(id)) return true;
   return env_.read([&](const lmdb::txn& t) { return t.get(db_.runs, id).has_value(); });
 }
 
