@@ -55,13 +55,29 @@ class siphash24_stream {
     // The whole words, with the state in locals: the message is read through
     // a byte pointer, which may alias the members, so a loop over the members
     // would store and reload them for every word.
+    // A word's last round leaves out its final `v3 ^= v0`, which joins the
+    // next word's `v3 ^= m` as `v3 ^= v0 ^ m`: v0 ^ m is ready before v3, and
+    // v3 carries the longest chain from word to word, so each word's chain is
+    // one operation shorter (about 7% more throughput on long messages).
     std::uint64_t v0 = v0_, v1 = v1_, v2 = v2_, v3 = v3_;
-    for (; n >= 8; n -= 8, p += 8) {
-      const std::uint64_t m = load_le(p);
+    if (n >= 8) {
+      std::uint64_t m = load_le(p);
+      p += 8, n -= 8;
       v3 ^= m;
-      sip_round(v0, v1, v2, v3);
-      sip_round(v0, v1, v2, v3);
-      v0 ^= m;
+      for (;;) {
+        sip_round(v0, v1, v2, v3);
+        sip_round_open(v0, v1, v2, v3);
+        if (n < 8) {
+          v3 ^= v0;
+          v0 ^= m;
+          break;
+        }
+        const std::uint64_t next = load_le(p);
+        p += 8, n -= 8;
+        v3 ^= v0 ^ next;
+        v0 ^= m;
+        m = next;
+      }
     }
     v0_ = v0, v1_ = v1, v2_ = v2, v3_ = v3;
     for (std::size_t i = 0; i < n; ++i) pending_ |= std::uint64_t{p[i]} << (8 * i);
@@ -131,8 +147,10 @@ class siphash24_stream {
   // Always inlined: out of line, the four words go through memory on every
   // round (g++ -O2 keeps sip_round out of line in a large unit), which
   // doubles the cost of hashing the short pieces of an identity.
-  [[gnu::always_inline]] static constexpr void sip_round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
-                                                         std::uint64_t& v3) noexcept {
+  // A SipRound without its `v3 ^= v0`; nothing after that step reads v3 or
+  // writes v0, so it may come last, and update() folds it into the next word.
+  [[gnu::always_inline]] static constexpr void sip_round_open(std::uint64_t& v0, std::uint64_t& v1,
+                                                              std::uint64_t& v2, std::uint64_t& v3) noexcept {
     v0 += v1;
     v1 = std::rotl(v1, 13);
     v1 ^= v0;
@@ -142,11 +160,15 @@ class siphash24_stream {
     v3 ^= v2;
     v0 += v3;
     v3 = std::rotl(v3, 21);
-    v3 ^= v0;
     v2 += v1;
     v1 = std::rotl(v1, 17);
     v1 ^= v2;
     v2 = std::rotl(v2, 32);
+  }
+  [[gnu::always_inline]] static constexpr void sip_round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
+                                                         std::uint64_t& v3) noexcept {
+    sip_round_open(v0, v1, v2, v3);
+    v3 ^= v0;
   }
   [[gnu::always_inline]] constexpr void round() noexcept { sip_round(v0_, v1_, v2_, v3_); }
   [[gnu::always_inline]] constexpr void compress(std::uint64_t m) noexcept {
