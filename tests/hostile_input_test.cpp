@@ -135,6 +135,31 @@ TEST_CASE("keys with '..', NUL, newlines or '/' tricks are usage_errors before a
   CHECK(t.store().run_count() == 0);
 }
 
+TEST_CASE("a bad name, model or run id is reported under the option the user gave") {
+  const auto dir = consist_test::scratch_dir("hostile_option_named");
+  consist::tracker t(config_in(dir));
+  auto step = [](const text_config&) {};
+  const text_config c{"x"};
+  const auto problem_of = [&](auto&&... opts) {
+    try {
+      t.run(step, consist::config{c}, opts...);
+    } catch (const consist::usage_error& e) {
+      return e.problem() + " | " + e.likely_cause() + " | " + e.suggested_fix();
+    }
+    return std::string("accepted");
+  };
+  // A model without a name is the run's name, limited to 241 characters: the error says "model".
+  const std::string long_model = problem_of(consist::model{std::string(245, 'm')});
+  CHECK(long_model.starts_with("model (the run's name when consist::name is not given) is 245 characters long"));
+  CHECK(problem_of(consist::model{"a b"}).starts_with("model 'a b'"));
+  CHECK(problem_of(consist::name{"a b"}, consist::model{"m"}).starts_with("name 'a b'"));
+  CHECK(problem_of(consist::name{std::string(245, 'n')}).starts_with("name is 245 characters long"));
+  const std::string empty_id = problem_of(consist::name{"ok"}, consist::run_id{""});
+  CHECK(empty_id.starts_with("run_id is empty | consist::run_id{...} was given an empty string"));
+  CHECK(problem_of(consist::name{""}).find("consist::name{\"demand\"}") != std::string::npos);
+  CHECK(t.store().run_count() == 0);
+}
+
 TEST_CASE("a stage or phase outside [A-Za-z0-9_.-] is a usage_error before anything runs") {
   const auto dir = consist_test::scratch_dir("hostile_stage_phase");
   consist::tracker t(config_in(dir));

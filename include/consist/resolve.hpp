@@ -125,10 +125,14 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
   // Names.
   if constexpr (has_kind<name, Opts...>) r.name = get_kind<name>(opts...).value;
   if constexpr (has_kind<model, Opts...>) r.model = get_kind<model>(opts...).value;
-  if (r.model.empty()) r.model = r.name;
-  if (r.name.empty()) r.name = r.model;
-  validate_label("name", r.name);
-  validate_length("name", r.name, limits::name_chars);
+  // Each error names the option the user gave: without consist::name the model is the run's name.
+  const bool named = !r.name.empty();
+  const bool modelled = !r.model.empty();
+  if (!modelled) r.model = r.name;
+  if (!named) r.name = r.model;
+  validate_label(named || !modelled ? "name" : "model", r.name);
+  validate_length(named ? "name" : "model (the run's name when consist::name is not given)", r.name,
+                  limits::name_chars);
   validate_label("model", r.model);
   if constexpr (has_kind<description, Opts...>) r.description = get_kind<description>(opts...).value;
   validate_length("description", r.description, limits::description_chars);

@@ -47,8 +47,11 @@ constexpr bool is_name_char(char c) {
 inline void validate_label(std::string_view what, std::string_view value,
                            std::string_view why = "it becomes part of file names (snapshots, output folders)") {
   if (value.empty())
-    throw usage_error(std::string(what) + " is empty", "consist::name{...} / consist::model{...} was given an empty string",
-                      "give the step a non-empty name, e.g. consist::name{\"demand\"}");
+    throw usage_error(std::string(what) + " is empty",
+                      what == "run_id" ? "consist::run_id{...} was given an empty string"
+                                       : "neither consist::name{...} nor consist::model{...} was given a non-empty string",
+                      what == "run_id" ? "give a non-empty id, or leave consist::run_id out to have one drawn"
+                                       : "give the step a non-empty name, e.g. consist::name{\"demand\"}");
   validate_length(what, value, limits::label_chars);
   const bool ok = value.front() != '.' && value.front() != '-' && value.find("..") == std::string_view::npos &&
                   std::all_of(value.begin(), value.end(), is_name_char);
