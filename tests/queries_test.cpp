@@ -272,3 +272,29 @@ TEST_CASE("diff_runs names the identity components and config fields that differ
   CHECK(consist::diff_runs(a.run, a.run).identical());
   CHECK_THROWS_AS(consist::diff_runs(t, a.run.id, "no_such_run"), consist::not_found_error);
 }
+
+TEST_CASE("a run whose config and description hold bytes that are not UTF-8 reads back, and later misses explain") {
+  const auto config = scratch_config("not-utf8");
+  const std::string latin1 = "caf\xe9 \xff\xfe";  // Latin-1, as a file name from an old system may be
+  auto step = [](const step_config& c) { return c.label.size(); };
+  std::string first;
+  {
+    consist::tracker t(config);
+    first = t.run(step, consist::name{"d"}, consist::config{step_config{0.5, 1, latin1}},
+                  consist::description{"from caf\xe9"}).run.id;
+  }
+  // A new tracker reads the record from the store (not from what it wrote).
+  consist::tracker t(config);
+  const auto stored = t.store().get_run(first);
+  REQUIRE(stored.has_value());
+  CHECK(stored->config.at("label").as_string() == latin1);
+  CHECK(stored->description == "from caf\xe9");
+  CHECK(consist::read_snapshot(consist::snapshot_path(config.run_dir, first)) == *stored);
+  consist::run_query q;
+  q.model = "d";
+  CHECK(consist::find_runs(t, q).size() == 1);
+  const auto miss = t.run(step, consist::name{"d"}, consist::config{step_config{0.5, 1, "cafe"}});
+  REQUIRE(miss.run.explanation.has_value());
+  CHECK(miss.run.explanation->nearest_run_id == first);
+  CHECK(miss.run.explanation->changed_config_fields == std::vector<std::string>{"label"});
+}

@@ -46,7 +46,8 @@ CONSIST_DECL boost::json::object identity_to_json(const identity_components& c);
 
 CONSIST_DECL identity_components identity_from_json(const boost::json::value& v, std::string_view source);
 
-/// Parses JSON text (depth-limited, no comments or trailing commas).
+/// Parses JSON text (depth-limited, no comments or trailing commas; strings
+/// that are not UTF-8 are kept byte for byte, as the record writers write them).
 CONSIST_DECL boost::json::value parse_json_text(std::string_view text, std::string_view source,
                                              boost::json::storage_ptr storage = {});
 

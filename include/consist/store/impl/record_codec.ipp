@@ -186,6 +186,10 @@ inline artifact_link link_from_json(const boost::json::value& v, std::string pat
 boost::json::value parse_json_text(std::string_view text, std::string_view source, boost::json::storage_ptr storage) {
   boost::json::parse_options opts;
   opts.max_depth = 512;
+  // A string of a record holds what the program gave it (a config value, a
+  // description, meta), which need not be UTF-8: it is written byte for byte
+  // and must read back the same, or the record could never be read again.
+  opts.allow_invalid_utf8 = true;
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec, std::move(storage), opts);
   if (ec)
