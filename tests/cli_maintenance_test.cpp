@@ -175,6 +175,43 @@ TEST_CASE("merge reports conflicting runs and writes nothing unless --skip-confl
   CHECK(cli_on(merged, {"merge", (dir / "nowhere").string()}).code == 1);
 }
 
+TEST_CASE("merge of a job store whose run was running at the last merge takes its finished record, no conflict") {
+  const auto dir = scratch_dir("cli-merge-finished");
+  consist::run_record r;
+  r.id = "job_0000abcd";
+  r.model_name = "job";
+  r.status = consist::run_status::running;
+  r.pid = 4242;
+  r.host = "node-7";
+  r.started_at = r.created_at = r.updated_at = consist::timestamp(std::chrono::seconds(1'700'000'000));
+  consist::run_store::open(consist::store_options{.path = dir / "job"})->begin_run(r);
+  fs::copy(dir / "job", dir / "early", fs::copy_options::recursive);  // a copy taken while the run ran
+  const auto merged = dir / "merged";
+  REQUIRE(cli_on(merged, {"merge", (dir / "job").string()}).code == 0);
+
+  r.status = consist::run_status::completed;
+  r.ended_at = r.updated_at = r.started_at + std::chrono::hours(30);
+  consist::run_store::open(consist::store_options{.path = dir / "job"})->commit_run(r, nullptr, {});
+  const auto again = cli_on(merged, {"merge", (dir / "job").string()});
+  CHECK_MESSAGE(again.code == 0, again.out);
+  CHECK(contains(again.out, "1 running run finished"));
+  const auto status = [&] {
+    return std::string(parse(cli_on(merged, {"show", r.id, "--json"}).out).at("status").as_string());
+  };
+  CHECK(status() == "completed");
+  // The copy that still has it running neither conflicts nor turns it back.
+  const auto old = cli_on(merged, {"merge", (dir / "early").string()});
+  CHECK_MESSAGE(old.code == 0, old.out);
+  CHECK(contains(old.out, "0 runs and 0 artifacts added, 1 run and 0 artifacts already present"));
+  CHECK(status() == "completed");
+  // Into a new store, in either order, the finished record is the one kept.
+  for (const auto& order : {std::vector<std::string>{"early", "job"}, std::vector<std::string>{"job", "early"}}) {
+    const auto into = dir / ("both-" + order[0]);
+    CHECK(cli_on(into, {"merge", (dir / order[0]).string(), (dir / order[1]).string()}).code == 0);
+    CHECK(std::string(parse(cli_on(into, {"show", r.id, "--json"}).out).at("status").as_string()) == "completed");
+  }
+}
+
 TEST_CASE("merge keeps the larger hit count of a run, so a store merged with its own copy counts nothing twice") {
   const auto dir = scratch_dir("cli-merge-counts");
   const consist::cache_options counted{.record_hits = consist::hit_recording::count};

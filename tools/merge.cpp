@@ -44,6 +44,7 @@ int body(cli_context& ctx, std::span<const std::string> args) {
           << counted(report.runs_added, "run") << " and " << counted(report.artifacts_added, "artifact") << " added, "
           << counted(report.runs_identical, "run") << " and " << counted(report.artifacts_identical, "artifact")
           << " already present, " << counted(report.counters_merged, "hit counter") << " merged";
+  if (report.runs_finished != 0) ctx.out << ", " << counted(report.runs_finished, "running run") << " finished";
   if (!report.conflicts.empty()) ctx.out << ", " << counted(report.conflicts.size(), "conflict") << " skipped";
   ctx.out << '\n';
   return 0;

@@ -3,10 +3,13 @@
 //
 // Run and artifact ids are unique, so merging is a union. A run or artifact
 // already present with identical content is skipped (merging twice changes
-// nothing); one present with different content is a conflict. Conflicts are
-// all found before anything is written: with any conflict the merge writes
-// nothing, unless skip_conflicts, which keeps the first version seen (the
-// destination's, else the earliest source's) and merges the rest.
+// nothing); one present with different content is a conflict, except that a
+// run held as `running` takes its finished record (the same run: same start,
+// pid and host) from a store that has it, and keeps its finished record
+// against a store that still has it running. Conflicts are all found before
+// anything is written: with any conflict the merge writes nothing, unless
+// skip_conflicts, which keeps the first version seen (the destination's,
+// else the earliest source's) and merges the rest.
 // Cache entries travel with the runs that own them (the newest completed
 // run of a signature stays the cache candidate). Hit counters take the
 // larger count per run, so merging a store with a copy of itself does not
@@ -37,6 +40,7 @@ struct merge_conflict {
 
 struct merge_report {
   std::size_t runs_added = 0, runs_identical = 0;
+  std::size_t runs_finished = 0;  // running in the destination, replaced by their finished record
   std::size_t artifacts_added = 0, artifacts_identical = 0;
   std::size_t counters_merged = 0;
   std::vector<merge_conflict> conflicts;

@@ -59,6 +59,13 @@ inline bool same_artifact(const artifact& a, const artifact& b) {
   return as_b == b;
 }
 
+/// Whether `later` is the finished record of the run that `earlier` records as
+/// running (the same start, pid and host: what commit_run replaces).
+inline bool finishes(const run_record& earlier, const run_record& later) {
+  return earlier.status == run_status::running && later.status != run_status::running &&
+         earlier.started_at == later.started_at && earlier.pid == later.pid && earlier.host == later.host;
+}
+
 /// The cache entry `r` owns in `s`, if it is the newest completed run of its signature there.
 inline std::optional<cache_entry> owned_cache_entry(const run_store& s, const run_record& r) {
   if (r.status != run_status::completed || r.cache_hit) return std::nullopt;
@@ -88,6 +95,7 @@ merge_report merge_stores(run_store& into, std::span<const run_store* const> sou
   }
 
   std::vector<run_commit> commits;
+  std::map<std::string, std::size_t, std::less<>> commit_of;  // run id -> its place in commits
   std::vector<artifact> new_artifacts;
   std::map<std::string, hit_count> counters;
   const auto run_fields = [](const run_record& a, const run_record& b) {
@@ -101,9 +109,33 @@ merge_report merge_stores(run_store& into, std::span<const run_store* const> sou
                         "the destination was also given as a source", "name each store once");
     for (auto& r : all_runs(*s)) {
       auto entry = detail::owned_cache_entry(*s, r);
+      // A run known as running whose finished record this source holds (it
+      // ended since that copy was merged) takes that record; the other way
+      // round, the finished record is kept.
+      if (const auto known = runs.find(r.id); known != runs.end()) {
+        if (detail::finishes(r, known->second.value)) {
+          ++report.runs_identical;
+          continue;
+        }
+        if (detail::finishes(known->second.value, r)) {
+          known->second.value = r;
+          known->second.source = from;
+          run_commit c{std::move(r), std::move(entry), {}};
+          if (const auto at = commit_of.find(c.record.id); at != commit_of.end()) {
+            commits[at->second] = std::move(c);
+          } else {
+            commit_of.emplace(c.record.id, commits.size());
+            commits.push_back(std::move(c));
+            ++report.runs_finished;
+          }
+          continue;
+        }
+      }
       if (detail::merge_one(runs, r.id, r, from, "run", report.runs_identical, report.conflicts,
-                            std::equal_to<run_record>(), run_fields))
+                            std::equal_to<run_record>(), run_fields)) {
+        commit_of.emplace(r.id, commits.size());
         commits.push_back({std::move(r), std::move(entry), {}});
+      }
     }
     for (auto& a : all_artifacts(*s))
       if (detail::merge_one(artifacts, a.id, a, from, "artifact", report.artifacts_identical, report.conflicts,
@@ -131,9 +163,9 @@ merge_report merge_stores(run_store& into, std::span<const run_store* const> sou
   for (std::size_t i = 0; i < commits.size(); i += batch) {
     const std::span<const run_commit> part(commits.data() + i, std::min(batch, commits.size() - i));
     into.commit_runs(part);
-    report.runs_added += part.size();
     for (const auto& c : part) report.artifacts_added += c.artifacts.size();
   }
+  report.runs_added = commits.size() - report.runs_finished;
   for (const auto& [id, c] : counters) {
     const auto have = into.hit_counter(id);
     const std::uint64_t before = have ? have->first : 0;
