@@ -377,6 +377,20 @@ TEST_CASE("a missing or corrupt store is a clear error naming the path, exit 1, 
   CHECK(cli_on(known().store, {"why", "nope"}).code == 1);
 }
 
+TEST_CASE("output that cannot be written (stdout on a full disk) is an error, exit 1, not a success") {
+  if (!fs::exists("/dev/full")) return;
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"runs", "--json"},
+                                              std::vector<std::string>{"export", "--format", "jsonl"},
+                                              std::vector<std::string>{"show", id("demand_first")}}) {
+    std::string line = quote(tool()) + " --store " + quote(known().store.string());
+    for (const auto& a : args) line += " " + quote(a);
+    const auto r = run_shell("(" + line + " >/dev/full)");
+    CAPTURE(line);
+    CHECK(r.code == 1);
+    CHECK(contains(r.err, "cannot write the output of `consist " + args[0] + "`"));
+  }
+}
+
 TEST_CASE("usage mistakes exit 2 and print the usage") {
   const auto& s = known().store.string();
   const std::vector<std::vector<std::string>> mistakes{

@@ -6,7 +6,9 @@
 
 #include <consist/error.hpp>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <span>
@@ -99,7 +101,14 @@ int main(int argc, char** argv) {
   cli::cli_context ctx{store_path, origin, std::cout, cli::text_style::for_stdout()};
   try {
     const int code = chosen->body(ctx, rest);
-    std::cout.flush();
+    // Output lost on the way (a full disk under `> FILE`) is an error, not a success.
+    if (!std::cout.flush()) {
+      const int err = errno;
+      throw consist::store_error("cannot write the output of `consist " + std::string(chosen->spec.name) +
+                                     "` to stdout: " + std::strerror(err),
+                                 "stdout is a file on a full or failing filesystem",
+                                 "free some space, or write to another filesystem (export has --out FILE)");
+    }
     return code;
   } catch (const consist::usage_error& e) {
     print_error(e, "");
