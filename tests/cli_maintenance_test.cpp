@@ -171,7 +171,12 @@ TEST_CASE("merge reports conflicting runs and writes nothing unless --skip-confl
   const auto shared = consist::record_from_json(parse(cli_on(merged, {"show", "shared_run", "--json"}).out), "show");
   CHECK(shared.config.at("label").as_string() == "gamma");  // the first version seen is kept
 
-  CHECK(cli_on(merged, {"merge", merged.string()}).code == 2);  // into itself
+  fs::create_directory_symlink(merged, dir / "link");
+  for (const auto& self : {merged, merged / ".", dir / "link"}) {  // into itself, however spelt
+    const auto into_itself = cli_on(merged, {"merge", self.string()});
+    CHECK(into_itself.code == 2);
+    CHECK(contains(into_itself.err, "into itself"));
+  }
   CHECK(cli_on(merged, {"merge", (dir / "nowhere").string()}).code == 1);
 }
 
