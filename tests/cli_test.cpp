@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -212,6 +213,42 @@ TEST_CASE("lineage prints the producer tree of an artifact, by id or by key, to 
   CHECK(missing.code == 1);
   CHECK(contains(missing.err, "no-such-key"));
   CHECK(contains(missing.err, known().store.string()));
+}
+
+TEST_CASE("lineage --depth shows the producers of a run met deep in one branch where it is nearer the root") {
+  const auto dir = scratch_dir("cli-lineage-depth");
+  {
+    // z -> a -> b -> c, and c also reads a itself, after b.
+    const auto s = consist::run_store::open(consist::store_options{.path = dir});
+    const auto run = [](const std::string& id, std::int64_t ns, std::vector<std::string> inputs) {
+      consist::run_record r;
+      r.id = id;
+      r.model_name = "lin";
+      r.status = consist::run_status::completed;
+      r.created_at = r.started_at = r.updated_at = consist::timestamp(std::chrono::nanoseconds(ns));
+      for (const auto& in : inputs) r.links.push_back({id, "art-" + in, in, consist::link_direction::input});
+      return r;
+    };
+    const auto made_by = [](const std::string& key, const std::string& producer) {
+      consist::artifact a;
+      a.id = "art-" + key;
+      a.key = key;
+      a.location = "outputs/" + key;
+      a.producing_run_id = producer;
+      return std::vector<consist::artifact>{a};
+    };
+    const std::vector<consist::run_commit> commits = {
+        {run("lin_z", 1000, {}), std::nullopt, made_by("z", "lin_z")},
+        {run("lin_a", 2000, {"z"}), std::nullopt, made_by("a", "lin_a")},
+        {run("lin_b", 3000, {"a"}), std::nullopt, made_by("b", "lin_b")},
+        {run("lin_c", 4000, {"b", "a"}), std::nullopt, made_by("c", "lin_c")}};
+    s->commit_runs(commits);
+  }
+  const auto r = cli_on(dir, {"lineage", "art-c", "--depth", "3"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  // Under b, a's producer is three runs deep and its input z stops there; read by c itself, z's producer shows.
+  CHECK(contains(r.out, "<- run lin_z (--depth reached)"));
+  CHECK(contains(r.out, "<- run lin_z (lin, completed"));
 }
 
 TEST_CASE("lineage KEY after a pass that reverts a change shows the artifact the newest run (a hit) reused") {

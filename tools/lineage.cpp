@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
+#include <map>
 
 namespace consist::inline v0::cli {
 namespace {
@@ -63,10 +63,13 @@ class tree_printer {
     }
     ctx_.out << pad << "<- run " << ctx_.style.bold(r->id) << " (" << r->model_name << ", "
              << ctx_.style.status(r->status) << ", started " << format_time(r->started_at) << " UTC)";
-    if (!seen_.insert(r->id).second) {
+    // Shown above, unless only deeper than here: then its inputs stopped at --depth sooner than they do here.
+    const auto [at, first] = seen_.try_emplace(r->id, level);
+    if (!first && at->second <= level) {
       ctx_.out << " (shown above)\n";
       return;
     }
+    at->second = level;
     ctx_.out << '\n';
     for (const auto& l : r->links) {
       if (l.direction != link_direction::input) continue;
@@ -86,7 +89,7 @@ class tree_printer {
   cli_context& ctx_;
   const run_store& store_;
   std::int64_t depth_;
-  std::set<std::string> seen_;
+  std::map<std::string, std::int64_t> seen_;  // run id -> the level its inputs were shown from
 };
 
 int body(cli_context& ctx, std::span<const std::string> args) {
