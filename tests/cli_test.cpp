@@ -347,6 +347,20 @@ TEST_CASE("export --format provenance satisfies the schema derived from Consist'
   }
 }
 
+TEST_CASE("export --out naming a file of the store itself is refused and the store stays intact") {
+  const auto dir = scratch_dir("cli-export-onto-store");
+  fs::copy(known().store, dir / "store", fs::copy_options::recursive);
+  for (const auto& target : {dir / "store" / "data.mdb", dir / "store" / "." / "lock.mdb"}) {
+    CAPTURE(target);
+    const auto r = cli_on(dir / "store", {"export", "--format", "jsonl", "--out", target.string()});
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "which the export would replace"));
+    CHECK(cli_on(dir / "store", {"runs"}).code == 0);
+  }
+  CHECK(cli_on(dir / "store", {"export", "--format", "jsonl", "--out", (dir / "store" / "runs.jsonl").string()})
+            .code == 0);
+}
+
 TEST_CASE("export --format jsonl writes one run record per line that reads back") {
   const auto r = cli_on(known().store, {"export", "--format", "jsonl"});
   REQUIRE(r.code == 0);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace consist::inline v0::cli {
@@ -34,12 +35,22 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   if (!format) usage_failure(spec, "--format is required");
   if (*format != "provenance" && *format != "jsonl")
     usage_failure(spec, "--format must be provenance or jsonl, not '" + *format + "'");
+  const auto file = a.value("--out");
+  if (file) {
+    // Renamed over the store's own files, the export would replace every record it holds.
+    std::error_code ec;
+    const auto target = std::filesystem::weakly_canonical(std::filesystem::absolute(*file), ec);
+    const auto name = target.filename();
+    if ((name == "data.mdb" || name == "lock.mdb") &&
+        target.parent_path() == std::filesystem::weakly_canonical(std::filesystem::absolute(ctx.store_path), ec))
+      usage_failure(spec, "--out '" + *file + "' is a file of the store " + ctx.store_name() +
+                              ", which the export would replace");
+  }
   const auto store = ctx.open_for_reading();
   const auto write = [&](std::ostream& out) {
     if (*format == "provenance") write_provenance(*store, out);
     else write_runs_jsonl(*store, out);
   };
-  const auto file = a.value("--out");
   if (!file) {
     write(ctx.out);
     return 0;
