@@ -298,3 +298,38 @@ TEST_CASE("a run whose config and description hold bytes that are not UTF-8 read
   CHECK(miss.run.explanation->nearest_run_id == first);
   CHECK(miss.run.explanation->changed_config_fields == std::vector<std::string>{"label"});
 }
+
+TEST_CASE("lineage to a depth expands an ancestor met deep in one branch again where it is nearer the root") {
+  consist::tracker t(scratch_config("lineage-depth-shared"));
+  // z -> a -> b -> c, and c also reads a itself, after b.
+  auto rz = synthetic_run("lin_z", "lin", 500);
+  auto ra = synthetic_run("lin_a", "lin", 1000);
+  auto rb = synthetic_run("lin_b", "lin", 2000);
+  auto rc = synthetic_run("lin_c", "lin", 3000);
+  const auto z = synthetic_artifact("art-z", "z", "lin_z");
+  const auto a = synthetic_artifact("art-a", "a", "lin_a");
+  const auto b = synthetic_artifact("art-b", "b", "lin_b");
+  const auto c = synthetic_artifact("art-c", "c", "lin_c");
+  const auto in = consist::link_direction::input;
+  ra.links = {{"lin_a", "art-z", "z", in}};
+  rb.links = {{"lin_b", "art-a", "a", in}};
+  rc.links = {{"lin_c", "art-b", "b", in}, {"lin_c", "art-a", "a", in}};
+  std::vector<consist::run_commit> commits = {{rz, std::nullopt, {z}}, {ra, std::nullopt, {a}},
+                                              {rb, std::nullopt, {b}}, {rc, std::nullopt, {c}}};
+  t.store().commit_runs(commits);
+
+  for (std::size_t depth : {2, 3}) {
+    CAPTURE(depth);
+    const auto root = consist::lineage(t.store(), "art-c", depth);
+    REQUIRE(root.inputs.size() == 2);
+    const auto& direct = root.inputs[1];  // a, read by c itself: one run nearer than under b
+    CHECK(direct.item.id == "art-a");
+    CHECK_FALSE(direct.repeated);
+    REQUIRE(direct.producer.has_value());
+    CHECK(direct.producer->id == "lin_a");
+    REQUIRE(direct.inputs.size() == 1);
+    CHECK(direct.inputs[0].truncated == (depth == 2));
+    CHECK(consist::lineage_runs(root).size() == depth + 1);  // c, b, a; with 3 also z
+  }
+  CHECK(consist::lineage_runs(consist::lineage(t.store(), "art-c", 64)).size() == 4);
+}

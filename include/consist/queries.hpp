@@ -55,8 +55,9 @@ struct lineage_node {
 };
 
 /// The producers of `a`, recursively through their inputs, at most `depth`
-/// runs deep. Each artifact is expanded once per tree, so shared ancestors
-/// and cycles end in a node marked `repeated`.
+/// runs deep. Each artifact is expanded once per tree (again only where
+/// more depth is left than where it was met first), so shared ancestors and
+/// cycles end in a node marked `repeated`.
 CONSIST_DECL lineage_node lineage(const run_store& store, const artifact& a, std::size_t depth = 64);
 
 /// The same by artifact id; a not_found_error when the store has no such artifact.

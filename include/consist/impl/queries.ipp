@@ -7,6 +7,7 @@
 #include <consist/explain.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace consist::inline v0 {
@@ -48,17 +49,25 @@ std::optional<artifact> find_latest_artifact(const run_store& store, std::string
 
 namespace detail {
 
+/// `expanded`: artifact id -> the depth it was expanded with. One met again
+/// is expanded again only with more depth left than before (the walk is
+/// depth first, so it may meet an artifact deep in one branch before it
+/// meets it nearer the root in another), which also ends cycles.
 inline lineage_node lineage_of(const run_store& store, artifact item, std::string used_as, std::size_t depth,
-                               std::set<std::string>& expanded) {
+                               std::map<std::string, std::size_t>& expanded) {
   lineage_node node{std::move(item), std::move(used_as), std::nullopt, {}, false, false};
   if (node.item.producing_run_id.empty()) return node;
-  if (!expanded.insert(node.item.id).second) {
-    node.repeated = true;
-    return node;
-  }
   if (depth == 0) {
     node.truncated = true;
     return node;
+  }
+  const auto [at, first] = expanded.try_emplace(node.item.id, depth);
+  if (!first) {
+    if (at->second >= depth) {
+      node.repeated = true;
+      return node;
+    }
+    at->second = depth;
   }
   node.producer = store.get_run(node.item.producing_run_id);
   if (!node.producer) return node;
@@ -77,7 +86,7 @@ inline lineage_node lineage_of(const run_store& store, artifact item, std::strin
 }  // namespace detail
 
 lineage_node lineage(const run_store& store, const artifact& a, std::size_t depth) {
-  std::set<std::string> expanded;
+  std::map<std::string, std::size_t> expanded;
   return detail::lineage_of(store, a, "", depth, expanded);
 }
 
