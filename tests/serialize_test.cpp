@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/hana/adapt_adt.hpp>
+
 #include <array>
 #include <bit>
 #include <cmath>
@@ -95,7 +97,32 @@ struct result_with_extra {  // `notes` is outside the macro: a hit would restore
   std::string notes;
 };
 
+// Reflected through accessor functions (BOOST_HANA_ADAPT_ADT): one whose
+// getters return copies, which a restored value cannot be assigned through,
+// and one whose accessors return references to the members.
+class by_getters {
+ public:
+  by_getters() = default;
+  by_getters(std::string n, std::vector<double> s) : name_(std::move(n)), scores_(std::move(s)) {}
+  const std::string& name() const { return name_; }
+  std::vector<double> scores() const { return scores_; }
+
+ private:
+  std::string name_;
+  std::vector<double> scores_;
+};
+struct by_references {
+  std::string name;
+  std::vector<double> scores;
+  friend bool operator==(const by_references&, const by_references&) = default;
+};
+
 }  // namespace stored
+
+BOOST_HANA_ADAPT_ADT(stored::by_getters, (name, [](const stored::by_getters& g) { return g.name(); }),
+                     (scores, [](const stored::by_getters& g) { return g.scores(); }));
+BOOST_HANA_ADAPT_ADT(stored::by_references, (name, [](auto& r) -> auto& { return r.name; }),
+                     (scores, [](auto& r) -> auto& { return r.scores; }));
 
 namespace units {
 
@@ -240,6 +267,15 @@ TEST_CASE("containers round-trip, and sequence order is kept") {
   check_round_trip(std::pair<std::string, stored::phase>{"p", stored::phase::early});
   check_round_trip(std::vector<bool>{true, true, false});
   check_round_trip(std::map<std::tuple<int, std::string>, std::set<int>>{{{1, "a"}, {1, 2}}});
+}
+
+TEST_CASE("a struct whose accessors return copies is not serializable; one whose accessors return references is") {
+  // Restoring field by field assigns through the accessor: to a copy, the
+  // value would be dropped and a hit would return an empty struct.
+  CHECK(consist::encodable<stored::by_getters>);
+  CHECK_FALSE(consist::serializable<stored::by_getters>);
+  CHECK(consist::serializable<stored::by_references>);
+  check_round_trip(stored::by_references{"ada", {1.5, -0.0}});
 }
 
 TEST_CASE("custom types round-trip through consist_serialize / consist_deserialize") {

@@ -9,7 +9,9 @@
 #include <consist/detail/encode_traits.hpp>
 
 #include <concepts>
+#include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace consist::inline v0::detail {
 
@@ -79,6 +81,16 @@ constexpr void needs_default_constructor() {
                 "default-constructible: give it a default constructor");
 }
 
+template <class Type>
+constexpr void field_not_assignable() {
+  static_assert(dependent_false<Type>,
+                "this struct's reflection reaches a field through an accessor that returns a copy "
+                "(BOOST_HANA_ADAPT_ADT; the struct is named as Type in this error's template arguments), so a "
+                "value restored from the store would be assigned to that copy and lost: adapt the struct with "
+                "BOOST_HANA_ADAPT_STRUCT, make each accessor return a reference to its member, or provide "
+                "consist_serialize and consist_deserialize next to it (see consist/encode/reflect.hpp)");
+}
+
 template <class Type, class InStruct>
 constexpr void cannot_restore_member() {
   static_assert(dependent_false<Type, InStruct>,
@@ -110,8 +122,19 @@ struct encode_policy {
   }
 };
 
+/// Whether every field of a reflected struct is reached as an lvalue, so a
+/// restored value can be assigned to it in place (an accessor that returns a
+/// copy, as BOOST_HANA_ADAPT_ADT's getters do, would take the value and drop it).
+template <class T>
+constexpr bool fields_assignable() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    return (std::is_lvalue_reference_v<decltype(struct_fields<T>::template get<I>(std::declval<T&>()))> && ...);
+  }(std::make_index_sequence<struct_fields<T>::size>{});
+}
+
 /// Faithful serialization (consist::serialize, deserialize): values must be
-/// rebuildable, so no string_view, no const parts, default-constructible structs.
+/// rebuildable, so no string_view, no const parts, default-constructible structs
+/// whose fields are reached as lvalues.
 struct serialize_policy {
   static constexpr bool plain_parts_only = true;
   template <class T>
@@ -119,7 +142,9 @@ struct serialize_policy {
     constexpr value_kind k = kind_v<T>;
     if constexpr (k == value_kind::custom)
       return has_consist_schema<T> && has_consist_serialize<T> && has_consist_deserialize<T>;
-    else if constexpr (k == value_kind::structure || k == value_kind::array)
+    else if constexpr (k == value_kind::structure)
+      return std::default_initializable<T> && fields_assignable<T>();
+    else if constexpr (k == value_kind::array)
       return std::default_initializable<T>;
     else return k != value_kind::unsupported && k != value_kind::string_view;
   }
@@ -135,6 +160,8 @@ struct serialize_policy {
         if constexpr (std::is_const_v<P>) cannot_restore_member<P, T>();
         return true;
       });
+    } else if constexpr (k == value_kind::structure && !fields_assignable<T>()) {
+      field_not_assignable<T>();
     } else if constexpr (k == value_kind::structure || k == value_kind::array) {
       needs_default_constructor<T>();
     } else if constexpr (k != value_kind::custom) {

@@ -11,7 +11,9 @@
 // BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT that name all of the
 // struct (no member outside the macro, no base class: checked for aggregates,
 // trusted for classes with constructors); and user types that use the
-// customization point below.
+// customization point below. (A struct adapted with BOOST_HANA_ADAPT_ADT is
+// encodable; it is serializable only when its accessors return references to
+// the members, since a value is restored by assigning to them.)
 //
 // Identity rules: struct fields are (name, value) pairs in name order, so
 // declaration order does not matter and renaming does; every value carries its
