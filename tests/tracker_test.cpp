@@ -275,6 +275,36 @@ TEST_CASE("readonly looks up and executes but leaves the store byte-for-byte unc
   CHECK_FALSE(std::filesystem::exists(t.run_dir() / "runs" / (miss.run.id + ".json")));
 }
 
+TEST_CASE("a readonly miss given a run_id that names a stored run is refused before fn overwrites its outputs") {
+  consist::tracker t(scratch_config("readonly_given_id"));
+  auto write = [](std::string text) {
+    return [text](consist::run_context& ctx) {
+      std::ofstream(ctx.output_path("out.txt")) << text;
+      return 1;
+    };
+  };
+  const auto first = t.run(write("kept"), consist::name{"calib"}, consist::run_id{"calib_run"},
+                           consist::outputs{"out.txt"});
+  REQUIRE_FALSE(first.cache_hit);
+  const auto file = t.run_dir() / first.outputs.at("out.txt").location;
+  REQUIRE(read_bytes(file) == "kept");
+  // Another identity (a new epoch), so a miss, under the same id.
+  const consist::cache_options ro{.mode = consist::cache_mode::readonly, .epoch = 1};
+  CHECK_THROWS_WITH_AS(t.run(write("overwritten"), consist::name{"calib"}, consist::run_id{"calib_run"},
+                             consist::outputs{"out.txt"}, ro),
+                       doctest::Contains("already names another run"), consist::usage_error);
+  CHECK(read_bytes(file) == "kept");
+  const auto eager = t.run(write("again"), consist::name{"calib"}, consist::outputs{"out.txt"},
+                           consist::cache_options{.validate = consist::cache_validation::eager});
+  CHECK(eager.cache_hit);
+  // An id no run holds is free in readonly, and stays free.
+  const auto fresh = t.run(write("x"), consist::name{"calib"}, consist::run_id{"what_if"}, ro);
+  CHECK_FALSE(fresh.cache_hit);
+  CHECK(fresh.run.id == "what_if");
+  t.flush();
+  CHECK_FALSE(t.store().get_run("what_if").has_value());
+}
+
 TEST_CASE("a throwing fn records a failed run, is never a cache candidate, and the rerun executes") {
   consist::tracker t(scratch_config("failure"));
   int calls = 0;

@@ -164,6 +164,10 @@ executing_run::executing_run(run_store& store, std::filesystem::path run_dir, co
     else link_input(in.key, input_file_artifact(store, in.key, in.path, run_dir_, *in.file, rec_.started_at), true);
   }
   if (writes_) begin(inv, start);
+  // Nothing is recorded in readonly, but fn writes its outputs in the folder
+  // of its id: an id given (or a step's) that names a stored run is refused
+  // as on any miss, before those outputs are overwritten.
+  else if (!inv.run_id.empty() || !rec_.parent_run_id.empty()) store.require_new_id(rec_.id);
 }
 
 void executing_run::begin(const resolved_invocation& inv, run_start start) {
