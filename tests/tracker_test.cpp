@@ -305,6 +305,20 @@ TEST_CASE("a readonly miss given a run_id that names a stored run is refused bef
   CHECK_FALSE(t.store().get_run("what_if").has_value());
 }
 
+TEST_CASE("a hit on a run that returned another type is an identity_error naming the shared identity") {
+  consist::tracker t(scratch_config("other_type"));
+  const auto first = t.run([] { return 7; }, consist::name{"solve"});
+  REQUIRE_FALSE(first.cache_hit);
+  CHECK_THROWS_WITH_AS(t.run([] { return 7.5; }, consist::name{"solve"}),
+                       doctest::Contains("which returned a value of another type"), consist::identity_error);
+  CHECK_THROWS_WITH_AS(t.run([] { return trip_totals{1.0, {}}; }, consist::name{"solve"}),
+                       doctest::Contains("cache_options{.version = ...}"), consist::identity_error);
+  t.run([] {}, consist::name{"none"});
+  CHECK_THROWS_WITH_AS(t.run([] { return 1; }, consist::name{"none"}), doctest::Contains("which returned no value"),
+                       consist::identity_error);
+  CHECK(t.run([] { return 0; }, consist::name{"solve"}).value == 7);
+}
+
 TEST_CASE("a throwing fn records a failed run, is never a cache candidate, and the rerun executes") {
   consist::tracker t(scratch_config("failure"));
   int calls = 0;

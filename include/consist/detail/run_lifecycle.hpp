@@ -19,12 +19,14 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -146,8 +148,16 @@ run_record hit_record(Inv&& inv, const cache_entry& entry, timestamp started, st
   return rec;
 }
 
+/// The schema hash in the header of a value serialize() stored, if it has one.
+inline std::optional<std::uint64_t> stored_schema_hash(std::span<const std::uint8_t> value) {
+  if (value.size() < 9 || value[0] != serialization_format) return std::nullopt;
+  std::uint64_t h = 0;
+  for (std::size_t i = 0; i < 8; ++i) h |= std::uint64_t{value[1 + i]} << (8 * i);
+  return h;
+}
+
 /// The value a hit restores; an identity_error when the reused run returned
-/// none (a hit that cannot restore its value is no hit).
+/// none, or a value of another type (a hit that cannot restore its value is no hit).
 template <class R>
 R restore_cached_value(const std::string& name, const cache_entry& entry) {
   if (entry.value.empty())
@@ -155,6 +165,14 @@ R restore_cached_value(const std::string& name, const cache_entry& entry) {
                          "a trace, or a step returning void, has the same name, config and inputs",
                          "give one of them another consist::name / consist::model, or set "
                          "cache_options{.version = ...} on one of them");
+  if (const auto stored = stored_schema_hash(entry.value); stored && *stored != schema_hash<R>())
+    throw identity_error("run '" + name + "' has the identity of run " + entry.run_id +
+                             ", which returned a value of another type",
+                         "a step with the same name, config and inputs returns another type (two steps share a "
+                         "name, or the return type changed while the code identity, such as an explicit "
+                         "consist::code_version, stayed the same)",
+                         "give one of them another consist::name / consist::model, or set "
+                         "cache_options{.version = ...} (or a new code_version) where the return type changed");
   return deserialize<R>(entry.value);
 }
 
