@@ -11,6 +11,8 @@
 #include <boost/hana/define_struct.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -252,6 +254,55 @@ TEST_CASE("eager validation re-executes when a cached output was deleted or chan
   auto changed = t.run(step, consist::name{"produce"}, out, eager);
   CHECK_FALSE(changed.cache_hit);
   CHECK(changed.run.explanation->reason.find("changed since run") != std::string::npos);
+}
+
+TEST_CASE("a run whose output folder already holds files (a readonly run's, or a recorded run's) is refused") {
+  consist::tracker t(scratch_config("taken_folder"));
+  int calls = 0;
+  auto step = [&](const int& c, consist::run_context& ctx) {
+    ++calls;
+    if (c != 0) write_file(ctx.output_path("out.csv"), "value " + std::to_string(c));
+    return c;
+  };
+  const consist::outputs out{"out.csv"};
+  const consist::cache_options readonly{.mode = consist::cache_mode::readonly};
+
+  SUBCASE("a readonly run given a recorded run's id would overwrite that run's outputs") {
+    auto recorded = t.run(step, consist::name{"step"}, consist::run_id{"step_2030"}, consist::config{1}, out);
+    const auto file = t.run_dir() / recorded.outputs.at("out.csv").location;
+    CHECK_THROWS_AS(t.run(step, consist::name{"step"}, consist::run_id{"step_2030"}, consist::config{2}, out, readonly),
+                    consist::usage_error);
+    CHECK(calls == 1);
+    CHECK(read_file(file) == "value 1");
+    auto hit = t.run(step, consist::name{"step"}, consist::config{1}, out);
+    CHECK(hit.cache_hit);
+    CHECK(read_file(t.run_dir() / hit.outputs.at("out.csv").location) == "value 1");
+  }
+  SUBCASE("a readonly run's files are not taken for the outputs of a later run with its id") {
+    t.run(step, consist::name{"step"}, consist::run_id{"step_fixed"}, consist::config{1}, out, readonly);
+    try {
+      t.run(step, consist::name{"step"}, consist::run_id{"step_fixed"}, consist::config{0}, out);
+      FAIL("the run took the readonly run's folder");
+    } catch (const consist::usage_error& e) {
+      CHECK(std::string(e.what()).find("already holds files") != std::string::npos);
+    }
+    CHECK(calls == 1);
+    CHECK_FALSE(t.store().get_run("step_fixed").has_value());
+  }
+  SUBCASE("a drawn id whose folder holds files is drawn again") {
+    auto first = t.run(step, consist::name{"step"}, consist::config{1}, out);
+    // A thread draws its ids in sequence: the next one is the first's suffix plus one. Its folder holds a file
+    // (as a run of another store sharing the run folder would leave).
+    const std::uint32_t suffix = static_cast<std::uint32_t>(std::stoul(first.run.id.substr(5), nullptr, 16)) + 1;
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", suffix);
+    const auto taken = t.run_dir() / "outputs" / "step" / ("step_" + std::string(hex));
+    write_file(taken / "out.csv", "not this run's");
+    auto again = t.run(step, consist::name{"step"}, consist::config{3}, out);
+    CHECK(again.run.id != "step_" + std::string(hex));
+    CHECK(read_file(t.run_dir() / again.outputs.at("out.csv").location) == "value 3");
+    CHECK(read_file(taken / "out.csv") == "not this run's");
+  }
 }
 
 TEST_CASE("keys are validated: '../x', 'a//b' and empty are refused before anything runs") {

@@ -218,14 +218,24 @@ class run_spans {
 /// (begin_run: a scenario header, whose steps name it as their parent).
 enum class run_start : std::uint8_t { queued, now };
 
+/// An executing_run's output folder: `fresh` for a run about to execute, whose
+/// folder must hold nothing yet (files another run left there under this id,
+/// a readonly run's or those of a run the store records, would be taken for
+/// this run's outputs or overwritten by them); `in_use` for a trace demoted
+/// from a hit, whose body already writes there.
+enum class output_folder : std::uint8_t { fresh, in_use };
+
 /// A run that executes (a miss). The constructor explains the miss, links the
 /// inputs and records the `running` record (see run_start); complete() or
 /// fail() ends it with one commit and a snapshot (nothing is written in
-/// cache_mode::readonly).
+/// cache_mode::readonly). A fresh run whose output folder already holds files
+/// draws another id, or, when its id was given (or is a scenario step's), is a
+/// usage_error before anything is recorded.
 class executing_run {
  public:
   CONSIST_DECL executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv,
-                             run_record rec, std::string_view why, run_start start = run_start::queued);
+                             run_record rec, std::string_view why, run_start start = run_start::queued,
+                             output_folder folder = output_folder::fresh);
 
   run_record& record() noexcept { return rec_; }
   const run_record& record() const noexcept { return rec_; }
@@ -236,6 +246,9 @@ class executing_run {
   // (run_id{...}) or a scenario step id is deterministic: a clash there is
   // the caller's error and start_run (begin_run) reports it.
   CONSIST_DECL void begin(const resolved_invocation& inv, run_start start);
+
+  /// Makes sure the output folder holds no files before fn writes there (see output_folder).
+  CONSIST_DECL void claim_output_folder(const resolved_invocation& inv);
 
   std::filesystem::path output_dir() const { return output_dir_of(run_dir_, rec_.model_name, rec_.id); }
 

@@ -152,7 +152,7 @@ void run_spans::take_into_nothrow(run_record& rec) noexcept {
 }
 
 executing_run::executing_run(run_store& store, std::filesystem::path run_dir, const resolved_invocation& inv,
-                             run_record rec, std::string_view why, run_start start)
+                             run_record rec, std::string_view why, run_start start, output_folder folder)
     : store_(&store),
       run_dir_(std::move(run_dir)),
       writes_(inv.mode != cache_mode::readonly),
@@ -163,11 +163,39 @@ executing_run::executing_run(run_store& store, std::filesystem::path run_dir, co
     if (in.upstream) link_input(in.key, *in.upstream, false);
     else link_input(in.key, input_file_artifact(store, in.key, in.path, run_dir_, *in.file, rec_.started_at), true);
   }
+  if (folder == output_folder::fresh) claim_output_folder(inv);
   if (writes_) begin(inv, start);
   // Nothing is recorded in readonly, but fn writes its outputs in the folder
   // of its id: an id given (or a step's) that names a stored run is refused
   // as on any miss, before those outputs are overwritten.
   else if (!inv.run_id.empty() || !rec_.parent_run_id.empty()) store.require_new_id(rec_.id);
+}
+
+/// True when `dir` exists and is not an empty folder.
+inline bool holds_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(dir, ec);
+  if (!std::filesystem::exists(st)) return false;
+  return !std::filesystem::is_directory(st) || !std::filesystem::is_empty(dir, ec);
+}
+
+void executing_run::claim_output_folder(const resolved_invocation& inv) {
+  const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
+  while (holds_files(output_dir())) {
+    if (generated) {
+      rec_.id = make_run_id(inv.name, run_id_draw::after_collision);
+      for (auto& l : rec_.links) l.run_id = rec_.id;
+      continue;
+    }
+    if (writes_) store_->require_new_id(rec_.id);  // an id the store holds is reported as such
+    throw usage_error("run '" + rec_.id + "' would write its outputs in " + output_dir().string() +
+                          ", which already holds files",
+                      "a run with this id wrote there before: a readonly run (which records nothing), a run of "
+                      "another store sharing this run folder, or a recorded run whose id a readonly run was given; "
+                      "its files would be taken for this run's outputs, or overwritten",
+                      "give this run another consist::run_id (or let consist draw one), or move that folder away "
+                      "if no run needs it");
+  }
 }
 
 void executing_run::begin(const resolved_invocation& inv, run_start start) {

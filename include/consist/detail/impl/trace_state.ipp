@@ -33,6 +33,8 @@ trace_state::trace_state(trace_environment env, resolved_invocation inv, run_rec
     pending_ = std::move(base);
   } else {
     ex_.emplace(*env_.store, env_.run_dir, inv_, std::move(base), l.why);
+    // A drawn id the run had to draw again (taken in the store, or its folder holding files) moves the folder.
+    if (ex_->record().id != ctx_.run_id()) ctx_ = context_of(inv_, env_.run_dir, ex_->record().id);
   }
 }
 
@@ -175,7 +177,7 @@ void trace_state::demote(const std::string& reason) {
   hit_.reset();
   cache_source_.clear();
   cached_outputs_.clear();
-  ex_.emplace(*env_.store, env_.run_dir, inv_, std::move(base), why);
+  ex_.emplace(*env_.store, env_.run_dir, inv_, std::move(base), why, run_start::queued, output_folder::in_use);
   for (const auto& in : inputs_on_hit_) ex_->link_input(in.key, in.item, in.introduces);
   inputs_on_hit_.clear();
   for (auto& [key, a] : outputs_) {
