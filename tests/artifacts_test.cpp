@@ -158,6 +158,36 @@ TEST_CASE("an upstream step re-executed with overwrite: downstream misses when i
   CHECK(down(up(consist::cache_mode::reuse).outputs.at("out")).cache_hit);
 }
 
+TEST_CASE("an input artifact of a plain file is checked against the file: one changed since is refused") {
+  consist::tracker t(scratch_config("file_artifact"));
+  const auto path = t.run_dir() / "params.csv";
+  write_file(path, "alpha=1");
+  consist::artifact params;
+  {
+    auto tr = t.trace("load_params");
+    params = tr.log_input("params", path);
+  }
+  int calls = 0;
+  auto step = [&](consist::run_context& ctx) {
+    ++calls;
+    return read_file(ctx.input_path("params"));
+  };
+  CHECK(t.run(step, consist::name{"calibrate"}, consist::inputs{{"params", params}}).value == "alpha=1");
+  CHECK(t.run(step, consist::name{"calibrate"}, consist::inputs{{"params", params}}).cache_hit);
+
+  // Written again (a calibration loop updating its parameters): the artifact names the old bytes, the step
+  // would read the new ones. A hit would return the value of alpha=1; a miss would record alpha=2's value
+  // under alpha=1's identity, for every later run given the file at alpha=1 to hit.
+  write_file(path, "alpha=2");
+  const consist::inputs stale{{"params", params}};
+  CHECK_THROWS_AS(t.run(step, consist::name{"calibrate"}, stale), consist::identity_error);
+  CHECK_THROWS_AS(t.run(step, consist::name{"other"}, stale), consist::identity_error);
+  CHECK(calls == 1);
+  auto by_path = t.run(step, consist::name{"calibrate"}, consist::inputs{{"params", path}});
+  CHECK_FALSE(by_path.cache_hit);
+  CHECK(by_path.value == "alpha=2");
+}
+
 TEST_CASE("input order does not matter") {
   consist::tracker t(scratch_config("order"));
   const auto a = t.run_dir() / "a.txt";

@@ -86,6 +86,12 @@ CONSIST_DECL digest128 file_input_digest(const fingerprint& fp);
 
 CONSIST_DECL std::filesystem::path artifact_path(const artifact& a, const std::filesystem::path& run_dir);
 
+/// An input artifact no run produced (what log_input or add_input returned
+/// for a plain file) is named by the fingerprint recorded then, which must
+/// still be the file's at `path`: an identity_error otherwise, since the step
+/// would read other bytes than its identity says.
+CONSIST_DECL void check_file_artifact(const std::string& key, const artifact& a, const std::filesystem::path& path);
+
 /// A digest with its hex text.
 struct digest_text {
   digest128 digest{};
@@ -216,6 +222,7 @@ resolved_invocation resolve_invocation(const resolution_context& ctx, const Opts
       } else {
         const artifact& a = std::get<artifact>(e.source);
         ri.path = artifact_path(a, ctx.run_dir);
+        if (a.producing_signature.empty()) check_file_artifact(e.key, a, ri.path);
         ri.digest = artifact_input_digest(a);
         ri.upstream = a;
       }
