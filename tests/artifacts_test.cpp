@@ -252,6 +252,32 @@ TEST_CASE("output policy for a missing declared output: error, warn, ignore") {
   }
 }
 
+TEST_CASE("a run that requires a declared output misses a cached run without it") {
+  consist::tracker t(scratch_config("required_output"));
+  int calls = 0;
+  // Writes what it is asked to (as a step that passes its declared outputs to an external program would).
+  auto step = [&](consist::run_context& ctx) {
+    ++calls;
+    for (const auto& key : ctx.declared_outputs()) write_file(ctx.output_path(key), key);
+  };
+  const consist::output_policy_options strict{.missing = consist::policy::error};
+  auto first = t.run(step, consist::name{"sim"}, consist::outputs{"a.csv"}, strict);
+  auto both = t.run(step, consist::name{"sim"}, consist::outputs{"a.csv", "b.csv"}, strict);
+  CHECK_FALSE(both.cache_hit);
+  CHECK(calls == 2);
+  CHECK(both.outputs.count("b.csv") == 1);
+  REQUIRE(both.run.explanation.has_value());
+  CHECK(both.run.explanation->reason.find("no output 'b.csv'") != std::string::npos);
+  // The new run has both: it is reused, by runs that declare either.
+  CHECK(t.run(step, consist::name{"sim"}, consist::outputs{"a.csv", "b.csv"}, strict).cache_hit);
+  CHECK(t.run(step, consist::name{"sim"}, consist::outputs{"a.csv"}, strict).cache_hit);
+  CHECK(calls == 2);
+  // A missing output that is only a warning does not turn the hit into a miss.
+  auto c = t.run(step, consist::name{"sim"}, consist::outputs{"a.csv", "b.csv", "c.csv"});
+  CHECK(c.cache_hit);
+  CHECK(calls == 2);
+}
+
 TEST_CASE("eager validation re-executes when a cached output was deleted or changed; lazy does not") {
   consist::tracker t(scratch_config("eager"));
   int calls = 0;

@@ -118,7 +118,9 @@ CONSIST_DECL std::string stale_output(const run_store& store, const cache_entry&
 CONSIST_DECL std::map<std::string, artifact> load_outputs(const run_store& store, const cache_entry& entry);
 
 /// The outcome of the signature lookup: the entry to reuse, or on a miss a
-/// reason that prefixes the explanation (empty when it is a plain miss).
+/// reason that prefixes the explanation (empty when it is a plain miss). A run
+/// whose output_policy_options::missing is error misses a run that lacks one
+/// of its declared outputs; with eager validation, one whose outputs changed.
 struct cache_lookup {
   std::optional<cache_entry> entry;
   std::string why;

@@ -86,6 +86,17 @@ cache_lookup look_up(const run_store& store, const resolved_invocation& inv, con
     return l;
   }
   l.entry = store.find_cached(inv.signature);
+  // Declared outputs are not identity: a run that requires one (missing = error) cannot reuse a run without it.
+  if (l.entry && inv.output_policy.missing == policy::error) {
+    for (const auto& key : inv.output_keys) {
+      const auto has_key = [&](const auto& o) { return o.first == key; };
+      if (std::none_of(l.entry->outputs.begin(), l.entry->outputs.end(), has_key)) {
+        l.why = "run " + l.entry->run_id + " has no output '" + key + "', which this run declares and requires";
+        l.entry.reset();
+        return l;
+      }
+    }
+  }
   if (l.entry && inv.validate == cache_validation::eager) {
     if (auto stale = stale_output(store, *l.entry, run_dir); !stale.empty()) {
       l.entry.reset();
