@@ -10,6 +10,8 @@
 
 #include <boost/hana/define_struct.hpp>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -250,6 +252,31 @@ TEST_CASE("output policy for a missing declared output: error, warn, ignore") {
     CHECK(r.outputs.size() == 2);  // warned, and recorded under its relative path
     CHECK(r.run.meta.contains("output_warnings"));
   }
+}
+
+TEST_CASE("an undeclared fifo or dangling link in the output folder follows the mismatch policy, unrecorded") {
+  consist::tracker t(scratch_config("undeclared_special"));
+  // A simulator that leaves a control fifo and a dangling lock link in its working folder.
+  auto sim = [](consist::run_context& ctx) {
+    write_file(ctx.output_path("result.csv"), "ok");
+    REQUIRE(::mkfifo((ctx.output_dir() / "control").c_str(), 0600) == 0);
+    std::filesystem::create_symlink("scratch.tmp", ctx.output_dir() / "lock");
+    return 42;
+  };
+  const consist::outputs out{"result.csv"};
+  auto warned = t.run(sim, consist::name{"sim_warn"}, out);
+  CHECK(warned.value == 42);
+  CHECK(warned.outputs.size() == 1);
+  REQUIRE(warned.run.meta.contains("output_warnings"));
+  CHECK(warned.run.meta.at("output_warnings").as_array().size() == 2);
+  auto ignored =
+      t.run(sim, consist::name{"sim_ignore"}, out, consist::output_policy_options{.mismatch = consist::policy::ignore});
+  CHECK(ignored.run.status == consist::run_status::completed);
+  CHECK(ignored.outputs.size() == 1);
+  CHECK(t.run(sim, consist::name{"sim_ignore"}, out).cache_hit);
+  CHECK_THROWS_AS(
+      t.run(sim, consist::name{"sim_error"}, out, consist::output_policy_options{.mismatch = consist::policy::error}),
+      consist::output_error);
 }
 
 TEST_CASE("a run that requires a declared output misses a cached run without it") {

@@ -100,10 +100,17 @@ collected_outputs collect_outputs(const std::filesystem::path& output_dir, const
     if (!under_claimed(it->path())) extras.push_back(it->path());
   }
   std::sort(extras.begin(), extras.end());
+  // An undeclared entry with no content to record (a fifo, socket or device, a dangling link) follows the
+  // policy as any other, and is left out as one whose name is no key is: it does not fail a run that ended well.
+  const auto has_content = [](const std::filesystem::path& p) {
+    std::error_code ec;
+    const auto st = std::filesystem::status(p, ec);
+    return std::filesystem::is_regular_file(st) || std::filesystem::is_directory(st);
+  };
   for (const auto& p : extras) {
     const std::string key = p.lexically_relative(output_dir).generic_string();
     undeclared_output(pol, out.warnings, key);
-    if (is_valid_key(key)) add(key, p);
+    if (is_valid_key(key) && has_content(p)) add(key, p);
   }
   return out;
 }
