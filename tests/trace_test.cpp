@@ -198,6 +198,33 @@ TEST_CASE("a trace that logs an input file hits in a store rebuilt from the snap
   CHECK(calibrate(t) == std::pair{true, false});
 }
 
+TEST_CASE("log_input of a plain file's artifact checks the file: one changed since is refused, not the cached input") {
+  consist::tracker t(scratch_config("trace-file-artifact"));
+  const auto observed = t.run_dir() / "observed.csv";
+  write_file(observed, "1,2,3");
+  consist::artifact obs;
+  {
+    auto tr = t.trace("load");
+    obs = tr.log_input("obs", observed);
+  }
+  auto calibrate = [&] {
+    auto tr = t.trace("calibrate", cfg);
+    tr.log_input("obs", obs);
+    const bool cached = tr.cached();
+    tr.finish();
+    return cached;
+  };
+  CHECK_FALSE(calibrate());
+  CHECK(calibrate());
+  write_file(observed, "1,2,4");
+  auto tr = t.trace("calibrate", cfg);
+  CHECK_THROWS_AS(tr.log_input("obs", obs), consist::identity_error);
+  // The key is still free for the file as it is now, which the cached run did not read.
+  tr.log_input("obs", observed);
+  CHECK_FALSE(tr.cached());
+  CHECK_FALSE(tr.finish().cache_hit);
+}
+
 TEST_CASE("a trace left by an exception is failed and keeps the outputs it logged") {
   consist::tracker t(scratch_config("trace-fail"));
   std::string id, partial_id;

@@ -49,6 +49,8 @@ artifact trace_state::log_input(std::string_view key, const std::filesystem::pat
 
 artifact trace_state::log_input(std::string_view key, const artifact& a) {
   require_open("log_input");
+  // A plain file's artifact names the bytes it had; a hit would take the changed file for them.
+  if (a.producing_signature.empty()) check_file_artifact(std::string(key), a, artifact_path(a, env_.run_dir));
   claim_input_key(key);
   return add_input(std::string(key), a, false);
 }
