@@ -121,6 +121,31 @@ TEST_CASE("a count site's slowest rank is the one that counted most; no spans re
   CHECK(none.merged.empty());
 }
 
+TEST_CASE("a rank's sites with one name, file and line (a template's instantiations) are one site of that rank") {
+  // Rank 0 ran kernel<float> and kernel<double>, one site each in its record;
+  // rank 1 ran kernel<double> only; rank 2 never entered.
+  const span_stat k_float{"kernel", "k.hpp", 7, true, 3, 300, 90, 110, 1};
+  const span_stat k_double{"kernel", "k.hpp", 7, true, 5, 1000, 150, 250, 1};
+  const span_stat k_double_1{"kernel", "k.hpp", 7, true, 6, 1200, 180, 240, 1};
+  const auto r = reduce_rank_spans({{k_float, k_double}, {k_double_1}, {}});
+  REQUIRE(r.per_site.size() == 1);
+  const auto& s = r.per_site[0];
+  CHECK(s.ranks == 3);
+  CHECK(s.entered == 2);
+  CHECK(s.count_min == 0);  // rank 2
+  CHECK(s.count_max == 8);  // rank 0: 3 + 5
+  CHECK(s.count_sum == 14);
+  CHECK(s.total_ns_min == 0);
+  CHECK(s.total_ns_max == 1300);
+  CHECK(s.total_ns_sum == 2500);
+  CHECK(s.slowest_rank == 0);
+  REQUIRE(r.merged.size() == 1);
+  CHECK(r.merged[0].count == 14);
+  CHECK(r.merged[0].total_ns == 2500);
+  CHECK(r.merged[0].min_ns == 90);
+  CHECK(r.merged[0].max_ns == 250);
+}
+
 TEST_CASE("rank sets are written as ranges") {
   CHECK(rank_ranges({}) == "");
   CHECK(rank_ranges({0}) == "0");

@@ -36,8 +36,23 @@ inline rank_span_reduction reduce_rank_spans(const std::vector<std::vector<span_
   const auto ranks = static_cast<std::uint32_t>(by_rank.size());
   std::map<site_key, site> sites;
   for (std::uint32_t r = 0; r < ranks; ++r) {
+    // One rank may hold several sites with one key (each instantiation of a
+    // template is a site of its own): they are one site of that rank here.
+    std::map<site_key, span_stat> of_rank;
     for (const span_stat& s : by_rank[r]) {
-      auto [it, fresh] = sites.try_emplace(site_key{s.name, s.file, s.line});
+      auto [it, fresh] = of_rank.try_emplace(site_key{s.name, s.file, s.line}, s);
+      if (fresh) continue;
+      span_stat& f = it->second;
+      if (s.count != 0 && s.timed) {
+        f.min_ns = f.count != 0 ? std::min(f.min_ns, s.min_ns) : s.min_ns;
+        f.max_ns = std::max(f.max_ns, s.max_ns);
+      }
+      f.count += s.count;
+      f.total_ns += s.total_ns;
+      f.threads += s.threads;
+    }
+    for (const auto& [rank_key, s] : of_rank) {
+      auto [it, fresh] = sites.try_emplace(rank_key);
       site& x = it->second;
       if (fresh) {
         x.merged.name = x.over_ranks.name = s.name;
