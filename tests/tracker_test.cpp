@@ -567,6 +567,20 @@ TEST_CASE("the same run in a second process hits") {
   CHECK(r.cache_hit);
 }
 
+TEST_CASE("a run refused for a CONSIST_TRACING that is no switch leaves no record") {
+  // The switch is read once per process, so the run is in a process of its own.
+  const auto dir = consist_test::scratch_dir("tracing-switch");
+  const std::string prog = std::string(CONSIST_TEST_PROGRAM_DIR) + "/prog_run_step";
+  const std::string out = command_output("CONSIST_TRACING=enabled " + prog + " " + (dir / "store").string() + " " +
+                                         dir.string() + " 0.25");
+  CHECK(out.find("error: Problem: CONSIST_TRACING is set to 'enabled'") == 0);
+  consist::tracker t(consist::tracker_config{.store = dir / "store", .run_dir = dir, .code_version = "test-code-1"});
+  for (const auto& r : t.find_runs({}))
+    FAIL_CHECK("run " << r.id << " was left " << std::string(consist::to_string(r.status)));
+  CHECK(command_output("CONSIST_TRACING=0 " + prog + " " + (dir / "store").string() + " " + dir.string() + " 0.25") ==
+        "miss\n");
+}
+
 TEST_CASE("mdb_stat and Python's lmdb module open the store and count the runs") {
   auto cfg = scratch_config("interop");
   {

@@ -74,13 +74,15 @@ auto execute_run(tracker& t, const run_placement& where, Fn&& fn, const Opts&...
   // A miss: execute.
   run_record base = base_record(inv, started, choose_run_id(inv, where), where);
   describe_config<Adapter>(base, opts...);
+  // Spans that close while fn runs belong to this run (see spans.hpp for nesting).
+  // Started before the running record, so a CONSIST_TRACING that is no switch
+  // is refused with nothing written.
+  run_spans spans(t.config().tracing);
   executing_run ex(store, t.run_dir(), inv, std::move(base), lookup.why);
   run_context ctx = context_of(inv, t.run_dir(), ex.record().id);
   const typename call::C* cfg = nullptr;  // stays null when there is no config
   if constexpr (!std::is_void_v<Config>) cfg = &get_kind<config<void>>(opts...).value;
 
-  // Spans that close while fn runs belong to this run (see spans.hpp for nesting).
-  run_spans spans(t.config().tracing);
   auto exec_args = [&]() -> auto {
     if constexpr (has_kind<execution_options<>, Opts...>) return get_kind<execution_options<>>(opts...).args;
     else return std::tuple<>{};
