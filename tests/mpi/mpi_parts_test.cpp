@@ -1,14 +1,19 @@
 // The parts of consist/mpi.hpp that need no MPI: the reduction of spans over
-// ranks, meta.mpi's rank ranges, the verdict on disagreeing identities, and
-// errors and messages crossing between ranks.
+// ranks, meta.mpi's rank ranges, the verdict on disagreeing identities,
+// errors and messages crossing between ranks, and the protocol over one rank.
 #include <consist/detail/mpi_meta.hpp>
+#include <consist/detail/mpi_protocol.hpp>
 #include <consist/detail/mpi_span_reduce.hpp>
 #include <consist/detail/mpi_verdicts.hpp>
 #include <consist/detail/mpi_wire.hpp>
 
 #include <doctest/doctest.h>
+#include <scratch.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -268,4 +273,51 @@ TEST_CASE("messages between ranks decode to what was sent, and damaged bytes are
   CHECK(cb.code_version == std::optional<std::string>("v3"));
   CHECK(cb.run_dir == "/scratch/run");
   CHECK_FALSE(cb.tracing);
+}
+
+namespace {
+
+/// The protocol over a communicator of one rank.
+struct one_rank_transport {
+  int rank() const { return 0; }
+  int size() const { return 1; }
+  void broadcast(std::vector<std::uint8_t>&) {}
+  std::vector<std::vector<std::uint8_t>> gather(const std::vector<std::uint8_t>& bytes) { return {bytes}; }
+  std::size_t gather_budget() const { return std::size_t{1} << 20; }
+  void all_and(std::span<std::uint64_t>) {}
+};
+
+}  // namespace
+
+TEST_CASE("a rank that cannot collect spans (CONSIST_TRACING is no switch) fails the run, which is not left running") {
+  // The switch is read once per process, at its first collection: this test
+  // needs it unread (no other case of this program collects spans).
+  ::setenv("CONSIST_TRACING", "enabled", 1);
+  bool unread = false;
+  try {
+    (void)tracing_enabled();
+  } catch (const usage_error&) {
+    unread = true;
+  }
+  if (!unread) {
+    ::unsetenv("CONSIST_TRACING");
+    MESSAGE("the tracing switch was already read in this process: skipped");
+    return;
+  }
+  const auto dir = consist_test::scratch_dir("mpi-tracing-switch");
+  const tracker_config cfg{.store = dir / "store", .run_dir = dir, .code_version = "v1"};
+  {
+    tracker t(cfg);
+    one_rank_transport tx;
+    bool called = false;
+    CHECK_THROWS_AS(run_on_ranks<reflect_adapter>(tx, &t, [&] { called = true; }, name{"step"}), mpi_verdict_raised);
+    CHECK_FALSE(called);
+  }
+  ::unsetenv("CONSIST_TRACING");
+  set_tracing_enabled(true);
+  tracker t(cfg);
+  const auto runs = t.find_runs({});
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].status == run_status::failed);
+  CHECK_MESSAGE(contains(runs[0].error, "rank 0: CONSIST_TRACING is set to 'enabled'"), runs[0].error);
 }

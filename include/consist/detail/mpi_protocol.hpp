@@ -373,8 +373,11 @@ auto run_on_ranks(Transport& tx, tracker* owner, Fn&& fn, const Opts&... opts) {
   run_record local;  // receives this rank's spans
   std::vector<std::uint8_t> value_bytes;
   {
-    run_spans spans(context.tracing);
+    // Started inside the try: a rank that cannot collect (a CONSIST_TRACING
+    // that is no switch) fails the run like an exception in fn, on every rank.
+    std::optional<run_spans> spans;
     try {
+      spans.emplace(context.tracing);
       if constexpr (std::is_void_v<R>) {
         call::call(fn, cfg, ctx, exec_args);
         value.emplace(0);
@@ -382,10 +385,10 @@ auto run_on_ranks(Transport& tx, tracker* owner, Fn&& fn, const Opts&... opts) {
         value.emplace(call::call(fn, cfg, ctx, exec_args));
         value_bytes = serialize(*value);
       }
-      spans.take_into(local);
+      spans->take_into(local);
     } catch (...) {
       failure = std::current_exception();
-      spans.take_into_nothrow(local);
+      if (spans) spans->take_into_nothrow(local);
     }
   }
   rank_report report{};
