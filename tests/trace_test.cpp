@@ -273,6 +273,17 @@ TEST_CASE("fail(exception) records the exception's text; a failing cached trace 
   CHECK(t.store().get_run(tr.id())->status == consist::run_status::failed);
 }
 
+TEST_CASE("fail() given an empty exception_ptr is a usage_error and leaves the trace open") {
+  consist::tracker t(scratch_config("trace-fail-empty"));
+  auto tr = t.trace("calibrate", cfg);
+  CHECK_THROWS_AS(tr.fail(std::current_exception()), consist::usage_error);  // outside any catch block: empty
+  CHECK_THROWS_AS(tr.fail(nullptr), consist::usage_error);
+  CHECK_FALSE(tr.finished());
+  const auto rec = tr.fail(std::make_exception_ptr(std::runtime_error("no convergence")));
+  CHECK(rec.status == consist::run_status::failed);
+  CHECK(rec.error == "no convergence");
+}
+
 TEST_CASE("the destructor ends an unfinished trace as completed; consist::trace uses the active tracker") {
   consist::tracker t(scratch_config("trace-dtor"));
   std::string id;

@@ -104,8 +104,10 @@ class trace_scope {
 
   /// Ends the trace completed; see the top of this header.
   const run_record& finish() { return state().finish(); }
-  /// Ends the trace failed with the exception's text.
-  const run_record& fail(std::exception_ptr e) { return state().fail(detail::describe_exception(e)); }
+  /// Ends the trace failed with the exception's text. An empty `e` (as
+  /// std::current_exception() gives outside a catch block) is a usage_error
+  /// and leaves the trace open.
+  CONSIST_DECL const run_record& fail(std::exception_ptr e);
 
  private:
   CONSIST_DECL detail::trace_state& state() const;
