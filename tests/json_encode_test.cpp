@@ -213,6 +213,32 @@ TEST_CASE("load_json_file: a reformatted deck has the same identity") {
   CHECK(consist::json_digest(consist::load_json_file(p1)) == consist::json_digest(consist::load_json_file(p2)));
 }
 
+TEST_CASE("load_json_file: a number is the double it denotes, whatever its spelling") {
+  // The shortest spelling and 17 digits of one double each; the compiler
+  // rounds a literal correctly, as strtod and Python do.
+  const auto p1 = scratch("number1.json");
+  const auto p2 = scratch("number2.json");
+  write_file(p1, R"({"x": 55.093158503943052, "y": [949.30120289264414]})");
+  write_file(p2, R"({"x": 55.09315850394305, "y": [949.30120289264414]})");
+  const auto a = consist::load_json_file(p1);
+  CHECK(a.at("x").as_double() == 55.093158503943052);
+  CHECK(a.at("y").at(0).as_double() == 949.30120289264414);
+  CHECK(consist::json_digest(a) == consist::json_digest(consist::load_json_file(p2)));
+  // The neighbouring double is another value, and another identity.
+  write_file(p2, R"({"x": 55.093158503943052, "y": [949.301202892644]})");
+  CHECK(consist::load_json_file(p2).at("y").at(0).as_double() == 949.301202892644);
+  CHECK(consist::json_digest(a) != consist::json_digest(consist::load_json_file(p2)));
+  // Beyond the range of a double, as strtod reads it; an integer stays exact.
+  write_file(p2, "[1e400, -1e400, 1e-400, 4.9e-324, 18446744073709551616, 9007199254740993] // end");
+  const auto b = consist::load_json_file(p2);
+  CHECK(b.at(0).as_double() == std::numeric_limits<double>::infinity());
+  CHECK(b.at(1).as_double() == -std::numeric_limits<double>::infinity());
+  CHECK(b.at(2).as_double() == 0.0);
+  CHECK(b.at(3).as_double() == std::numeric_limits<double>::denorm_min());
+  CHECK(b.at(4).as_double() == 18446744073709551616.0);
+  CHECK(b.at(5).as_int64() == 9007199254740993);
+}
+
 TEST_CASE("load_json_file: a missing file or a directory is an identity_error") {
   const auto missing = scratch("does-not-exist.json");
   std::filesystem::remove(missing);
