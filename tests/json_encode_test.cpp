@@ -239,6 +239,28 @@ TEST_CASE("load_json_file: a number is the double it denotes, whatever its spell
   CHECK(b.at(5).as_int64() == 9007199254740993);
 }
 
+TEST_CASE("load_json_file: a key given twice in one object is a usage_error naming it and where") {
+  // Boost.JSON keeps the last of the two, RapidJSON's FindMember the first:
+  // no one identity stands for what every program reads.
+  const auto deck = scratch("duplicate.json");
+  write_file(deck, "{\n  \"dt\": 0.1,\n  \"grid\": {\"n\": 4},\n  \"dt\": 0.2\n}\n");
+  try {
+    (void)consist::load_json_file(deck);
+    FAIL("no exception");
+  } catch (const consist::usage_error& e) {
+    CHECK(e.problem().find("duplicate.json") != std::string::npos);
+    CHECK(e.problem().find("\"dt\" twice") != std::string::npos);
+    CHECK(e.problem().find("line 4") != std::string::npos);
+    CHECK(e.suggested_fix().find("remove one") != std::string::npos);
+  }
+  // The same name in different objects, or nested at any depth, is no duplicate.
+  write_file(deck, R"({"a": {"n": 1, "m": {"n": 2}}, "n": [{"n": 3}, {"n": 4}], "\u006e2": 1, "n3": 0})");
+  CHECK(consist::load_json_file(deck).at("a").at("m").at("n") == 2);
+  // Spelled apart but one key once unescaped.
+  write_file(deck, R"({"b": {"\u00e9": 1, "é": 2}})");
+  CHECK_THROWS_WITH_AS(consist::load_json_file(deck), doctest::Contains("twice"), consist::usage_error);
+}
+
 TEST_CASE("load_json_file: a missing file or a directory is an identity_error") {
   const auto missing = scratch("does-not-exist.json");
   std::filesystem::remove(missing);

@@ -121,8 +121,10 @@ CONSIST_DECL std::vector<field_digest> json_field_digests(const boost::json::val
 
 /// Parses a JSON input deck. Comments and trailing commas are accepted (they
 /// do not reach the identity); a number is the double it denotes, correctly
-/// rounded (Boost.JSON's own parse may miss by a bit in the last place). Throws identity_error when the file cannot be
-/// read and usage_error, with line and column, when it is not valid JSON.
+/// rounded (Boost.JSON's own parse may miss by a bit in the last place).
+/// Throws identity_error when the file cannot be read and usage_error, with
+/// line and column, when it is not valid JSON or gives a key twice in one
+/// object.
 CONSIST_DECL boost::json::value load_json_file(const std::filesystem::path& file);
 
 }  // namespace consist::inline v0

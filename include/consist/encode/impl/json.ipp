@@ -5,10 +5,13 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse_options.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value_stack.hpp>
 
 #include <charconv>
 #include <cstdio>
+#include <functional>
+#include <set>
 #include <system_error>
 
 namespace consist::inline v0 {
@@ -44,7 +47,9 @@ inline void collect_json_leaves(std::vector<field_digest>& out, const std::strin
 /// or an exponent as the double it denotes (std::from_chars rounds
 /// correctly): Boost.JSON's own parse may miss by a bit in the last place, so
 /// two spellings of one value could hash apart, and two values a program
-/// reads apart (strtod, Python, nlohmann) could hash the same.
+/// reads apart (strtod, Python, nlohmann) could hash the same. A key given
+/// twice in one object stops the parse: which of the two a program reads
+/// depends on its JSON library, so no identity can stand for the deck.
 struct deck_handler {
   using error_code = boost::json::error_code;
   using string_view = boost::json::string_view;
@@ -55,11 +60,18 @@ struct deck_handler {
 
   boost::json::value_stack st;
   std::string number;  // the parts of a number split across writes
+  std::string key;     // the parts of a key split across writes
+  std::vector<std::set<std::string, std::less<>>> keys;  // of each open object
+  std::optional<std::string> duplicate;                  // the key given twice
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
-  bool on_object_begin(error_code&) { return true; }
+  bool on_object_begin(error_code&) {
+    keys.emplace_back();
+    return true;
+  }
   bool on_object_end(std::size_t n, error_code&) {
+    keys.pop_back();
     st.push_object(n);
     return true;
   }
@@ -69,10 +81,18 @@ struct deck_handler {
     return true;
   }
   bool on_key_part(string_view s, std::size_t, error_code&) {
+    key.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
-  bool on_key(string_view s, std::size_t, error_code&) {
+  bool on_key(string_view s, std::size_t, error_code& ec) {
+    key.append(s.data(), s.size());
+    if (!keys.back().insert(key).second) {
+      duplicate = std::move(key);
+      ec = boost::json::error::syntax;
+      return false;
+    }
+    key.clear();
     st.push_key(s);
     return true;
   }
@@ -181,6 +201,15 @@ boost::json::value load_json_file(const std::filesystem::path& file) {
         ++column;
       }
     }
+    if (const auto& key = parser.handler().duplicate)
+      throw usage_error("JSON config file '" + name + "' gives the key " +
+                            boost::json::serialize(boost::json::value(*key)) +
+                            " twice in one object (again at line " + std::to_string(line) + ", column " +
+                            std::to_string(column) + ")",
+                        "an entry was added or pasted without removing the earlier one; JSON libraries differ "
+                        "in which of the two a program reads (the first or the last), so the deck has no one "
+                        "identity",
+                        "remove one of the two entries");
     throw usage_error("JSON config file '" + name + "' is not valid JSON: " + ec.message() + " at line " +
                           std::to_string(line) + ", column " + std::to_string(column),
                       "the deck has a syntax error (a missing comma, quote or bracket), is truncated, or is "
