@@ -4,6 +4,7 @@
 #include <consist/encode/json.hpp>
 #include <consist/encode/reflect.hpp>
 #include <consist/encode/to_json.hpp>
+#include <consist/identity/adapter.hpp>
 
 #include <doctest/doctest.h>
 
@@ -259,6 +260,27 @@ TEST_CASE("load_json_file: a key given twice in one object is a usage_error nami
   // Spelled apart but one key once unescaped.
   write_file(deck, R"({"b": {"\u00e9": 1, "é": 2}})");
   CHECK_THROWS_WITH_AS(consist::load_json_file(deck), doctest::Contains("twice"), consist::usage_error);
+}
+
+TEST_CASE("json_adapter: a config nested deeper than a deck file may be is a usage_error before it is described") {
+  // The store reads a record back only to a bounded depth: a deeper config
+  // would have left a record (and a snapshot) that no query could read.
+  const auto nested = [](std::size_t depth) {
+    boost::json::value v = 1;
+    for (std::size_t i = 0; i < depth; ++i) v = boost::json::array{std::move(v)};
+    return v;
+  };
+  const auto deep = nested(consist::detail::json_max_depth);
+  CHECK(consist::json_adapter::describe(deep).fields.size() == 1);
+  const auto deck = scratch("deep.json");
+  write_file(deck, boost::json::serialize(deep));
+  CHECK(consist::load_json_file(deck) == deep);
+  boost::json::value deeper = boost::json::object{{"k", deep}};
+  CHECK_THROWS_WITH_AS(consist::json_adapter::describe(deeper), doctest::Contains("more than 256 levels deep"),
+                       consist::usage_error);
+  CHECK_THROWS_AS(consist::json_adapter::describe(nested(600)), consist::usage_error);
+  write_file(deck, boost::json::serialize(deeper));
+  CHECK_THROWS_AS(consist::load_json_file(deck), consist::usage_error);
 }
 
 TEST_CASE("load_json_file: a missing file or a directory is an identity_error") {

@@ -446,6 +446,30 @@ TEST_CASE("a NaN in meta leaves a record every later run and query can read") {
   CHECK(first.meta.at("tolerance") == "inf");
 }
 
+TEST_CASE("a JSON config nested too deep for a record to be read back is refused before fn runs, writing nothing") {
+  consist::tracker t(scratch_config("json-too-deep"));
+  boost::json::value deep = 1;
+  for (int i = 0; i < 600; ++i) deep = boost::json::array{std::move(deep)};
+  bool called = false;
+  auto step = [&] {
+    called = true;
+    return 1;
+  };
+  CHECK_THROWS_WITH_AS(t.run<consist::json_adapter>(step, consist::name{"deep"}, consist::config{deep}),
+                       doctest::Contains("levels deep"), consist::usage_error);
+  CHECK_FALSE(called);
+  // The store is as readable as before: a later run and a query of it work.
+  const auto flat = t.run<consist::json_adapter>(step, consist::name{"deep"},
+                                                 consist::config{boost::json::value{{"levels", 600}}});
+  CHECK(called);
+  t.flush();
+  const auto runs = t.store().find_runs({});
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].id == flat.run.id);
+  auto rebuilt = consist::run_store::open(consist::store_options{.path = t.run_dir() / "rebuilt"});
+  CHECK(consist::rebuild_store_from_snapshots(*rebuilt, t.run_dir()) == 1);
+}
+
 TEST_CASE("record_hits count keeps a counter instead of a record per hit") {
   consist::tracker t(scratch_config("count"));
   const consist::cache_options counted{.record_hits = consist::hit_recording::count};

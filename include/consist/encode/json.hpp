@@ -54,6 +54,26 @@ inline std::optional<json_integer_value> json_integral(const boost::json::value&
   return json_integer_value{d < 0, static_cast<std::uint64_t>(std::fabs(d))};
 }
 
+/// How deeply arrays and objects may nest in a JSON config: a deck file's
+/// parse stops past it, and json_adapter::describe refuses a deeper value
+/// (the store reads a record back only to a bounded depth).
+inline constexpr std::size_t json_max_depth = 256;
+
+/// Whether `v` nests arrays and objects more than `limit` deep (it looks no
+/// deeper than that).
+inline bool json_deeper_than(const boost::json::value& v, std::size_t limit) {
+  if (!v.is_array() && !v.is_object()) return false;
+  if (limit == 0) return true;
+  if (v.is_array()) {
+    for (const auto& e : v.get_array())
+      if (detail::json_deeper_than(e, limit - 1)) return true;
+  } else {
+    for (const auto& kv : v.get_object())
+      if (detail::json_deeper_than(kv.value(), limit - 1)) return true;
+  }
+  return false;
+}
+
 inline std::string_view view_of(boost::json::string_view s) { return std::string_view(s.data(), s.size()); }
 
 /// An object's entries in ascending key order.

@@ -185,7 +185,7 @@ boost::json::value load_json_file(const std::filesystem::path& file) {
   boost::json::parse_options options;
   options.allow_comments = true;
   options.allow_trailing_commas = true;
-  options.max_depth = 256;
+  options.max_depth = detail::json_max_depth;
   boost::json::basic_parser<detail::deck_handler> parser(options);
   parser.handler().st.reset();
   boost::system::error_code ec;
