@@ -214,6 +214,17 @@ TEST_CASE("load_json_file: a reformatted deck has the same identity") {
   CHECK(consist::json_digest(consist::load_json_file(p1)) == consist::json_digest(consist::load_json_file(p2)));
 }
 
+TEST_CASE("load_json_file: a UTF-8 byte order mark is not part of the deck") {
+  const auto plain = scratch("plain.json");
+  const auto marked = scratch("marked.json");
+  write_file(plain, R"({"a": "\u00e9", "b": 1})");
+  write_file(marked, "\xEF\xBB\xBF{\"b\": 1, \"a\": \"\xC3\xA9\"}");
+  CHECK(consist::json_digest(consist::load_json_file(marked)) == consist::json_digest(consist::load_json_file(plain)));
+  // Only at the start: anywhere else it is a character outside a string, an error.
+  write_file(marked, "{\"b\": 1}\xEF\xBB\xBF");
+  CHECK_THROWS_AS(consist::load_json_file(marked), consist::usage_error);
+}
+
 TEST_CASE("load_json_file: a number is the double it denotes, whatever its spelling") {
   // The shortest spelling and 17 digits of one double each; the compiler
   // rounds a literal correctly, as strtod and Python do.

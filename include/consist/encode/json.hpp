@@ -139,8 +139,8 @@ inline digest128 json_digest(const boost::json::value& v) {
 /// Sorted by path.
 CONSIST_DECL std::vector<field_digest> json_field_digests(const boost::json::value& v);
 
-/// Parses a JSON input deck. Comments and trailing commas are accepted (they
-/// do not reach the identity); a number is the double it denotes, correctly
+/// Parses a JSON input deck. Comments, trailing commas and a leading UTF-8
+/// byte order mark are accepted (they do not reach the identity); a number is the double it denotes, correctly
 /// rounded (Boost.JSON's own parse may miss by a bit in the last place).
 /// Throws identity_error when the file cannot be read and usage_error, with
 /// line and column, when it is not valid JSON or gives a key twice in one

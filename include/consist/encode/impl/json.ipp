@@ -181,6 +181,9 @@ boost::json::value load_json_file(const std::filesystem::path& file) {
     throw identity_error("JSON config file '" + name + "' could not be read",
                          "the process lacks read permission, or the file system reported an error",
                          "check the file's permissions and that it can be read (e.g. with cat)");
+  // A UTF-8 byte order mark (some Windows editors write one) is not part of
+  // the JSON text, and an editor does not show it: Boost.JSON would stop at it.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
 
   boost::json::parse_options options;
   options.allow_comments = true;
