@@ -204,6 +204,14 @@ TEST_CASE("json_field_digests: leaf paths for miss explanations") {
   const auto root = consist::json_field_digests(parse("3"));
   REQUIRE(root.size() == 1);
   CHECK(root[0].path == "$");
+  // A member named "$" is not the whole config: a scalar config that became
+  // {"$": 3} is a changed field, and `consist why` finds the member's value.
+  const auto dollar = consist::json_field_digests(parse(R"({"$": 3, "a": {"$": 4}})"));
+  REQUIRE(dollar.size() == 2);
+  CHECK(dollar[0].path == "[\"$\"]");
+  CHECK(dollar[1].path == "a.$");
+  CHECK(consist::changed_fields(root, consist::json_field_digests(parse(R"({"$": 3})"))) ==
+        std::vector<std::string>{"$", "[\"$\"]"});
 }
 
 TEST_CASE("load_json_file: a reformatted deck has the same identity") {

@@ -18,9 +18,11 @@ namespace consist::inline v0 {
 
 namespace detail {
 
-/// `prefix.key`, or `prefix["key"]` when the key could be misread in a path.
+/// `prefix.key`, or `prefix["key"]` when the key could be misread in a path
+/// (a member "$" of the root would read as the whole config).
 inline std::string json_member_path(const std::string& prefix, std::string_view key) {
-  const bool plain = !key.empty() && key.find_first_of(".[]\"\\") == std::string_view::npos;
+  const bool plain = !key.empty() && key.find_first_of(".[]\"\\") == std::string_view::npos &&
+                     !(prefix.empty() && key == "$");
   if (plain) return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
   std::string out = prefix + "[\"";
   for (char c : key) {
