@@ -11,8 +11,10 @@
 #include <boost/json/serialize.hpp>
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace consist;
 using fixtures::at;
@@ -50,6 +52,31 @@ TEST_CASE("a record decoded from text owns its JSON members, outliving the parse
     back.meta["added"] = "after the parse";  // the arena is gone: this must not touch it
     CHECK(back.config == r.config);
     CHECK(back.meta.size() == r.meta.size() + 1);
+  }
+}
+
+TEST_CASE("doubles in a record's config and meta read back as the same doubles") {
+  // Boost.JSON 1.81's own parse reads some shortest spellings as the next
+  // double: 949.30120289264414 is written 9.493012028926441E2 and came back as
+  // 949.30120289264403. Checked over random doubles too.
+  std::vector<double> values{949.30120289264414, 55.093158503943052, 0.1, 1.0 / 3, 5e-324, 1.7976931348623157e308};
+  std::mt19937_64 gen(20261129);
+  std::uniform_real_distribution<double> mag(-300, 300);
+  for (int i = 0; i < 2000; ++i) values.push_back(std::pow(10.0, mag(gen)) * (i % 2 ? 1 : -1));
+  auto r = fixtures::full_record("run_1", 5);
+  boost::json::array a;
+  for (double v : values) a.emplace_back(v);
+  r.config = boost::json::object{{"values", a}};
+  r.meta["residual"] = values.front();
+  for (const auto& back : {record_from_text(record_to_text(r), "test"),
+                           snapshot_from_text(snapshot_to_text(r, nullptr, {}), "test").record}) {
+    const auto& got = back.config.at("values").as_array();
+    REQUIRE(got.size() == values.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (got[i].as_double() != values[i]) ++differ;
+    CHECK(differ == 0);
+    CHECK(back.meta.at("residual").as_double() == values.front());
   }
 }
 

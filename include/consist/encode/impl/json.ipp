@@ -3,15 +3,12 @@
 
 #include <consist/encode/json.hpp>
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <consist/detail/json_parse.hpp>
+
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/json/value_stack.hpp>
 
-#include <charconv>
 #include <cstdio>
-#include <functional>
-#include <set>
 #include <system_error>
 
 namespace consist::inline v0 {
@@ -44,104 +41,6 @@ inline void collect_json_leaves(std::vector<field_digest>& out, const std::strin
     out.push_back({path.empty() ? std::string("$") : path, json_digest(v)});
   }
 }
-
-/// Boost.JSON's parser with a handler that reads each number with a fraction
-/// or an exponent as the double it denotes (std::from_chars rounds
-/// correctly): Boost.JSON's own parse may miss by a bit in the last place, so
-/// two spellings of one value could hash apart, and two values a program
-/// reads apart (strtod, Python, nlohmann) could hash the same. A key given
-/// twice in one object stops the parse: which of the two a program reads
-/// depends on its JSON library, so no identity can stand for the deck.
-struct deck_handler {
-  using error_code = boost::json::error_code;
-  using string_view = boost::json::string_view;
-  static constexpr std::size_t max_object_size = boost::json::object::max_size();
-  static constexpr std::size_t max_array_size = boost::json::array::max_size();
-  static constexpr std::size_t max_key_size = boost::json::string::max_size();
-  static constexpr std::size_t max_string_size = boost::json::string::max_size();
-
-  boost::json::value_stack st;
-  std::string number;  // the parts of a number split across writes
-  std::string key;     // the parts of a key split across writes
-  std::vector<std::set<std::string, std::less<>>> keys;  // of each open object
-  std::optional<std::string> duplicate;                  // the key given twice
-
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
-  bool on_object_begin(error_code&) {
-    keys.emplace_back();
-    return true;
-  }
-  bool on_object_end(std::size_t n, error_code&) {
-    keys.pop_back();
-    st.push_object(n);
-    return true;
-  }
-  bool on_array_begin(error_code&) { return true; }
-  bool on_array_end(std::size_t n, error_code&) {
-    st.push_array(n);
-    return true;
-  }
-  bool on_key_part(string_view s, std::size_t, error_code&) {
-    key.append(s.data(), s.size());
-    st.push_chars(s);
-    return true;
-  }
-  bool on_key(string_view s, std::size_t, error_code& ec) {
-    key.append(s.data(), s.size());
-    if (!keys.back().insert(key).second) {
-      duplicate = std::move(key);
-      ec = boost::json::error::syntax;
-      return false;
-    }
-    key.clear();
-    st.push_key(s);
-    return true;
-  }
-  bool on_string_part(string_view s, std::size_t, error_code&) {
-    st.push_chars(s);
-    return true;
-  }
-  bool on_string(string_view s, std::size_t, error_code&) {
-    st.push_string(s);
-    return true;
-  }
-  bool on_number_part(string_view s, error_code&) {
-    number.append(s.data(), s.size());
-    return true;
-  }
-  bool on_int64(std::int64_t i, string_view, error_code&) {
-    number.clear();
-    st.push_int64(i);
-    return true;
-  }
-  bool on_uint64(std::uint64_t u, string_view, error_code&) {
-    number.clear();
-    st.push_uint64(u);
-    return true;
-  }
-  bool on_double(double d, string_view s, error_code&) {
-    number.append(s.data(), s.size());
-    double exact = 0;
-    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), exact);
-    // Out of range (beyond the largest double, or below the smallest):
-    // Boost.JSON's infinity or zero is what strtod gives too.
-    if (ec == std::errc() && end == number.data() + number.size()) d = exact;
-    number.clear();
-    st.push_double(d);
-    return true;
-  }
-  bool on_bool(bool b, error_code&) {
-    st.push_bool(b);
-    return true;
-  }
-  bool on_null(error_code&) {
-    st.push_null();
-    return true;
-  }
-  bool on_comment_part(string_view, error_code&) { return true; }
-  bool on_comment(string_view, error_code&) { return true; }
-};
 
 }  // namespace detail
 
@@ -191,12 +90,12 @@ boost::json::value load_json_file(const std::filesystem::path& file) {
   options.allow_comments = true;
   options.allow_trailing_commas = true;
   options.max_depth = detail::json_max_depth;
-  boost::json::basic_parser<detail::deck_handler> parser(options);
-  parser.handler().st.reset();
-  boost::system::error_code ec;
-  const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
-  if (!ec && consumed < text.size()) ec = boost::json::error::extra_data;
-  if (ec) {
+  // Numbers read exactly, and a key given twice in one object refused: which
+  // of the two a program reads depends on its JSON library, so no identity
+  // can stand for the deck.
+  auto parsed = detail::parse_json_exact(text, options, true);
+  const std::size_t consumed = parsed.consumed;
+  if (const auto& ec = parsed.ec) {
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < consumed && i < text.size(); ++i) {
       if (text[i] == '\n') {
@@ -206,7 +105,7 @@ boost::json::value load_json_file(const std::filesystem::path& file) {
         ++column;
       }
     }
-    if (const auto& key = parser.handler().duplicate)
+    if (const auto& key = parsed.duplicate_key)
       throw usage_error("JSON config file '" + name + "' gives the key " +
                             boost::json::serialize(boost::json::value(*key)) +
                             " twice in one object (again at line " + std::to_string(line) + ", column " +
@@ -221,7 +120,7 @@ boost::json::value load_json_file(const std::filesystem::path& file) {
                       "not JSON",
                       "fix the file at that position and run again");
   }
-  return parser.handler().st.release();
+  return std::move(parsed.value);
 }
 
 }  // namespace consist::inline v0

@@ -3,6 +3,7 @@
 
 #include <consist/store/record_codec.hpp>
 
+#include <consist/detail/json_parse.hpp>
 #include <consist/detail/record_text.hpp>
 
 #include <boost/json/parse.hpp>
@@ -190,13 +191,13 @@ boost::json::value parse_json_text(std::string_view text, std::string_view sourc
   // description, meta), which need not be UTF-8: it is written byte for byte
   // and must read back the same, or the record could never be read again.
   opts.allow_invalid_utf8 = true;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec, std::move(storage), opts);
-  if (ec)
-    throw integrity_error(std::string(source) + " is not valid JSON: " + ec.message(),
+  // Doubles read exactly: Boost.JSON's own parse could turn one into its neighbour.
+  auto parsed = detail::parse_json_exact(text, opts, false, std::move(storage));
+  if (parsed.ec)
+    throw integrity_error(std::string(source) + " is not valid JSON: " + parsed.ec.message(),
                           "the file was truncated (e.g. a crash while copying), edited by hand, or damaged",
                           "restore it: snapshots are re-created from the store, the store from snapshots");
-  return v;
+  return std::move(parsed.value);
 }
 
 // The fields every record has (all but span_ranks).
