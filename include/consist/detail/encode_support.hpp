@@ -125,11 +125,16 @@ struct encode_policy {
 /// Whether every field of a reflected struct is reached as an lvalue, so a
 /// restored value can be assigned to it in place (an accessor that returns a
 /// copy, as BOOST_HANA_ADAPT_ADT's getters do, would take the value and drop it).
+/// True for any other type (it is named beside other kinds in one condition).
 template <class T>
 constexpr bool fields_assignable() {
-  return []<std::size_t... I>(std::index_sequence<I...>) {
-    return (std::is_lvalue_reference_v<decltype(struct_fields<T>::template get<I>(std::declval<T&>()))> && ...);
-  }(std::make_index_sequence<struct_fields<T>::size>{});
+  if constexpr (!reflected_struct<T>) {
+    return true;
+  } else {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (std::is_lvalue_reference_v<decltype(struct_fields<T>::template get<I>(std::declval<T&>()))> && ...);
+    }(std::make_index_sequence<struct_fields<T>::size>{});
+  }
 }
 
 /// Faithful serialization (consist::serialize, deserialize): values must be

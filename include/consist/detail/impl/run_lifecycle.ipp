@@ -198,7 +198,7 @@ void executing_run::claim_output_folder(const resolved_invocation& inv) {
       for (auto& l : rec_.links) l.run_id = rec_.id;
       continue;
     }
-    if (writes_) store_->require_new_id(rec_.id);  // an id the store holds is reported as such
+    store_->require_new_id(rec_.id);  // an id the store holds is reported as such (in readonly too)
     throw usage_error("run '" + rec_.id + "' would write its outputs in " + output_dir().string() +
                           ", which already holds files",
                       "a run with this id wrote there before: a readonly run (which records nothing), a run of "
