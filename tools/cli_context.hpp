@@ -17,6 +17,13 @@
 
 namespace consist::inline v0::cli {
 
+/// `p` spelt one way (absolute, without `.`, `..` or links where they exist),
+/// so two spellings of one store or file compare equal.
+inline std::filesystem::path resolved_path(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::weakly_canonical(std::filesystem::absolute(p), ec);
+}
+
 struct cli_context {
   std::filesystem::path store_path;
   std::string store_origin;  // "--store", "CONSIST_STORE" or "the default"

@@ -38,11 +38,9 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   const auto file = a.value("--out");
   if (file) {
     // Renamed over the store's own files, the export would replace every record it holds.
-    std::error_code ec;
-    const auto target = std::filesystem::weakly_canonical(std::filesystem::absolute(*file), ec);
+    const auto target = resolved_path(*file);
     const auto name = target.filename();
-    if ((name == "data.mdb" || name == "lock.mdb") &&
-        target.parent_path() == std::filesystem::weakly_canonical(std::filesystem::absolute(ctx.store_path), ec))
+    if ((name == "data.mdb" || name == "lock.mdb") && target.parent_path() == resolved_path(ctx.store_path))
       usage_failure(spec, "--out '" + *file + "' is a file of the store " + ctx.store_name() +
                               ", which the export would replace");
   }

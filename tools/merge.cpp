@@ -5,7 +5,6 @@
 
 #include <consist/store/merge.hpp>
 
-#include <filesystem>
 #include <limits>
 
 namespace consist::inline v0::cli {
@@ -26,13 +25,9 @@ int body(cli_context& ctx, std::span<const std::string> args) {
   options.skip_conflicts = a.flag("--skip-conflicts");
   // Sources first: a missing source must not leave a new, empty destination behind.
   std::vector<std::shared_ptr<run_store>> sources;
-  const auto canonical = [](const std::filesystem::path& p) {
-    std::error_code ec;
-    return std::filesystem::weakly_canonical(std::filesystem::absolute(p), ec);
-  };
   for (const auto& p : a.positional()) {
     // However it is spelt: the store, opened once per process, cannot be both a source and the destination.
-    if (canonical(p) == canonical(ctx.store_path))
+    if (resolved_path(p) == resolved_path(ctx.store_path))
       throw usage_error("cannot merge the store at " + ctx.store_name() + " into itself ('" + p + "')",
                         "the destination was also given as a source", "name each store once");
     sources.push_back(ctx.open_other(p));
