@@ -86,6 +86,11 @@ CONSIST_DECL digest128 file_input_digest(const fingerprint& fp);
 
 CONSIST_DECL std::filesystem::path artifact_path(const artifact& a, const std::filesystem::path& run_dir);
 
+/// Whether the file (or folder) at `path` still has the fingerprint `a`
+/// recorded, taken with the strategy it was taken with; an identity_error when
+/// it is missing.
+CONSIST_DECL bool file_matches_artifact(const artifact& a, const std::filesystem::path& path);
+
 /// An input artifact no run produced (what log_input or add_input returned
 /// for a plain file) is named by the fingerprint recorded then, which must
 /// still be the file's at `path`: an identity_error otherwise, since the step

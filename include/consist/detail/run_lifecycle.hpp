@@ -19,14 +19,12 @@
 
 #include <chrono>
 #include <concepts>
-#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -150,14 +148,6 @@ run_record hit_record(Inv&& inv, const cache_entry& entry, timestamp started, st
   return rec;
 }
 
-/// The schema hash in the header of a value serialize() stored, if it has one.
-inline std::optional<std::uint64_t> stored_schema_hash(std::span<const std::uint8_t> value) {
-  if (value.size() < 9 || value[0] != serialization_format) return std::nullopt;
-  std::uint64_t h = 0;
-  for (std::size_t i = 0; i < 8; ++i) h |= std::uint64_t{value[1 + i]} << (8 * i);
-  return h;
-}
-
 /// The value a hit restores; an identity_error when the reused run returned
 /// none, or a value of another type (a hit that cannot restore its value is no hit).
 template <class R>
@@ -248,6 +238,11 @@ class executing_run {
   // (run_id{...}) or a scenario step id is deterministic: a clash there is
   // the caller's error and start_run (begin_run) reports it.
   CONSIST_DECL void begin(const resolved_invocation& inv, run_start start);
+
+  /// Whether the run's id was drawn (neither given by consist::run_id nor a scenario step's).
+  CONSIST_DECL bool drawn_id(const resolved_invocation& inv) const;
+  /// Draws another id (after a collision), carried into the links made so far.
+  CONSIST_DECL void draw_another_id(const resolved_invocation& inv);
 
   /// Makes sure the output folder holds no files before fn writes there (see output_folder).
   CONSIST_DECL void claim_output_folder(const resolved_invocation& inv);

@@ -18,7 +18,9 @@
 #include <consist/encode/canonical.hpp>
 #include <consist/encode/reflect.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -66,6 +68,14 @@ std::vector<std::uint8_t> serialize(const T& value) {
     detail::diagnose<detail::serialize_policy, T>();
   }
   return out;
+}
+
+/// The schema hash in the header of bytes serialize() wrote, if they have one.
+inline std::optional<std::uint64_t> stored_schema_hash(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() < 9 || bytes[0] != serialization_format) return std::nullopt;
+  std::uint64_t h = 0;
+  for (std::size_t i = 0; i < 8; ++i) h |= std::uint64_t{bytes[1 + i]} << (8 * i);
+  return h;
 }
 
 /// The value serialize() stored. Throws integrity_error when the bytes are not

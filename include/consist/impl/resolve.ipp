@@ -72,9 +72,13 @@ std::filesystem::path artifact_path(const artifact& a, const std::filesystem::pa
   return loc.is_absolute() ? loc : run_dir / loc;
 }
 
-void check_file_artifact(const std::string& key, const artifact& a, const std::filesystem::path& path) {
+bool file_matches_artifact(const artifact& a, const std::filesystem::path& path) {
   const auto mode = a.fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
-  if (to_hex(fingerprint_path(path, mode).digest) == a.fingerprint) return;  // identity_error when missing
+  return to_hex(fingerprint_path(path, mode).digest) == a.fingerprint;
+}
+
+void check_file_artifact(const std::string& key, const artifact& a, const std::filesystem::path& path) {
+  if (file_matches_artifact(a, path)) return;  // identity_error when missing
   throw identity_error("input '" + key + "' is the artifact of " + path.string() +
                            " as it was when recorded, and that file has changed since",
                        "the file was written again after log_input / add_input returned its artifact, or after "

@@ -65,8 +65,7 @@ std::string stale_output(const run_store& store, const cache_entry& entry, const
     const auto p = artifact_path(*a, run_dir);
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) return "cached output '" + key + "' is missing at " + p.string();
-    const auto mode = a->fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
-    if (to_hex(fingerprint_path(p, mode).digest) != a->fingerprint)
+    if (!file_matches_artifact(*a, p))
       return "cached output '" + key + "' changed since run " + entry.run_id;
   }
   return {};
@@ -179,7 +178,16 @@ executing_run::executing_run(run_store& store, std::filesystem::path run_dir, co
   // Nothing is recorded in readonly, but fn writes its outputs in the folder
   // of its id: an id given (or a step's) that names a stored run is refused
   // as on any miss, before those outputs are overwritten.
-  else if (!inv.run_id.empty() || !rec_.parent_run_id.empty()) store.require_new_id(rec_.id);
+  else if (!drawn_id(inv)) store.require_new_id(rec_.id);
+}
+
+bool executing_run::drawn_id(const resolved_invocation& inv) const {
+  return inv.run_id.empty() && rec_.parent_run_id.empty();
+}
+
+void executing_run::draw_another_id(const resolved_invocation& inv) {
+  rec_.id = make_run_id(inv.name, run_id_draw::after_collision);
+  for (auto& l : rec_.links) l.run_id = rec_.id;
 }
 
 /// True when `dir` exists and is not an empty folder.
@@ -191,11 +199,9 @@ inline bool holds_files(const std::filesystem::path& dir) {
 }
 
 void executing_run::claim_output_folder(const resolved_invocation& inv) {
-  const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
   while (holds_files(output_dir())) {
-    if (generated) {
-      rec_.id = make_run_id(inv.name, run_id_draw::after_collision);
-      for (auto& l : rec_.links) l.run_id = rec_.id;
+    if (drawn_id(inv)) {
+      draw_another_id(inv);
       continue;
     }
     store_->require_new_id(rec_.id);  // an id the store holds is reported as such (in readonly too)
@@ -213,12 +219,8 @@ void executing_run::begin(const resolved_invocation& inv, run_start start) {
   const auto try_start = [&] {
     return start == run_start::now ? store_->try_begin_run(rec_) : store_->try_start_run(rec_);
   };
-  const bool generated = inv.run_id.empty() && rec_.parent_run_id.empty();
-  if (!generated) return start == run_start::now ? store_->begin_run(rec_) : store_->start_run(rec_);
-  while (!try_start()) {
-    rec_.id = make_run_id(inv.name, run_id_draw::after_collision);
-    for (auto& l : rec_.links) l.run_id = rec_.id;
-  }
+  if (!drawn_id(inv)) return start == run_start::now ? store_->begin_run(rec_) : store_->start_run(rec_);
+  while (!try_start()) draw_another_id(inv);
 }
 
 void executing_run::link_input(const std::string& key, const artifact& a, bool introduces) {

@@ -75,8 +75,7 @@ artifact trace_state::log_output(std::string_view key_view, const std::filesyste
     if (c == cached_outputs_.end()) {
       demote("output '" + key + "' is not among the outputs of run " + cache_source_);
     } else {
-      const auto mode = c->second.fingerprint_strategy == "fast" ? hashing_mode::fast : hashing_mode::full;
-      if (to_hex(fingerprint_path(p, mode).digest) == c->second.fingerprint) {
+      if (file_matches_artifact(c->second, p)) {
         output_paths_on_hit_.emplace(key, p);
         return outputs_.emplace(key, c->second).first->second;
       }
